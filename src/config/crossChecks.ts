@@ -1,0 +1,207 @@
+/**
+ * Rules that span fields (and so cannot live on one schema field). Each returns problems; the
+ * loader reports all of them together.
+ */
+import type { ConfigPath, ConfigProblem } from "./problems.ts";
+import { parseDuration } from "./quantity.ts";
+import type { FleetConfig } from "./resolve.ts";
+import type { AlertThresholds, CanaryStep } from "./schema.ts";
+import type { SecretKey } from "./secrets.ts";
+
+export interface CrossCheckContext {
+  /** The stack imports Pulumi ESC environments, which may supply secrets the file does not show. */
+  escImports: readonly string[];
+}
+
+export function crossCheck(fleet: FleetConfig, context: CrossCheckContext): ConfigProblem[] {
+  return [
+    ...uniqueNames(fleet),
+    ...agentPlacement(fleet),
+    ...replicaBounds(fleet),
+    ...canarySteps(fleet),
+    ...thresholdOrder(fleet),
+    ...requiredSecrets(fleet, context),
+    ...routes(fleet),
+    ...autoscalingWindows(fleet),
+  ];
+}
+
+function duplicates<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+): Array<{ index: number; first: number }> {
+  const seen = new Map<string, number>();
+  const found: Array<{ index: number; first: number }> = [];
+  items.forEach((item, index) => {
+    const first = seen.get(key(item));
+    if (first === undefined) seen.set(key(item), index);
+    else found.push({ index, first });
+  });
+  return found;
+}
+
+function uniqueNames(fleet: FleetConfig): ConfigProblem[] {
+  const agentDuplicates = duplicates(fleet.agents, (agent) => agent.id).map(({ index, first }) => ({
+    path: ["agents", index, "id"],
+    message: `"${fleet.agents[index]?.id}" is already used by agents[${first}]: agent ids must be unique`,
+  }));
+  const clusterDuplicates = duplicates(fleet.clusters, (cluster) => cluster.name).map(({ index, first }) => ({
+    path: ["clusters", index, "name"],
+    message: `"${fleet.clusters[index]?.name}" is already used by clusters[${first}]: cluster names must be unique`,
+  }));
+  return [...agentDuplicates, ...clusterDuplicates];
+}
+
+function agentPlacement(fleet: FleetConfig): ConfigProblem[] {
+  const names = fleet.clusters.map((cluster) => cluster.name);
+  return fleet.agents.flatMap((agent, index) =>
+    names.includes(agent.cluster)
+      ? []
+      : [
+          {
+            path: ["agents", index, "cluster"],
+            message: `"${agent.cluster}" is not a declared cluster: use one of ${names.join(", ")} or add it to \`clusters\``,
+          },
+        ],
+  );
+}
+
+function replicaBounds(fleet: FleetConfig): ConfigProblem[] {
+  return fleet.agents.flatMap((agent, index) =>
+    agent.replicas.min > agent.replicas.max
+      ? [
+          {
+            path: ["agents", index, "replicas", "min"],
+            message: `${agent.replicas.min} is greater than replicas.max (${agent.replicas.max}): lower min or raise max`,
+          },
+        ]
+      : [],
+  );
+}
+
+function stepProblems(steps: readonly CanaryStep[], path: ConfigPath): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  steps.forEach((step, index) => {
+    const previous = steps[index - 1];
+    if (previous && step.weight <= previous.weight) {
+      problems.push({
+        path: [...path, index, "weight"],
+        message: `${step.weight} does not increase on the previous step (${previous.weight}): canary weights must rise step by step`,
+      });
+    }
+  });
+  const last = steps.at(-1);
+  if (last && last.weight !== 100) {
+    problems.push({
+      path: [...path, steps.length - 1, "weight"],
+      message: `${last.weight} is the last step: canary steps must end at 100 so the release completes`,
+    });
+  }
+  return problems;
+}
+
+function canarySteps(fleet: FleetConfig): ConfigProblem[] {
+  const fleetProblems = stepProblems(fleet.release.canarySteps, ["release", "canarySteps"]);
+  const agentProblems = fleet.agents.flatMap((agent, index) =>
+    agent.strategy.type === "canary" && hasOwnSteps(fleet, index)
+      ? stepProblems(agent.strategy.steps, ["agents", index, "strategy", "steps"])
+      : [],
+  );
+  return [...fleetProblems, ...agentProblems];
+}
+
+/** Agents that inherit `release.canarySteps` are reported once, at the fleet path. */
+function hasOwnSteps(fleet: FleetConfig, index: number): boolean {
+  const strategy = fleet.agents[index]?.strategy;
+  return strategy?.type === "canary" && strategy.steps !== fleet.release.canarySteps;
+}
+
+const ORDERED_THRESHOLDS: Array<[keyof AlertThresholds, keyof AlertThresholds]> = [
+  ["latencyP95WarningSeconds", "latencyP95CriticalSeconds"],
+  ["cpuWarning", "cpuCritical"],
+  ["memoryWarning", "memoryCritical"],
+];
+
+function thresholdProblems(thresholds: AlertThresholds, path: ConfigPath): ConfigProblem[] {
+  return ORDERED_THRESHOLDS.flatMap(([warning, critical]) =>
+    thresholds[warning] < thresholds[critical]
+      ? []
+      : [
+          {
+            path: [...path, warning],
+            message: `${thresholds[warning]} is not below ${critical} (${thresholds[critical]}): a warning must fire before the critical alert`,
+          },
+        ],
+  );
+}
+
+function thresholdOrder(fleet: FleetConfig): ConfigProblem[] {
+  const fleetProblems = thresholdProblems(fleet.monitoring.thresholds, ["monitoring", "thresholds"]);
+  const agentProblems = fleet.agents.flatMap((agent, index) => {
+    // Only report agent paths for pairs the agent itself overrides.
+    const own = thresholdProblems(agent.alertThresholds, ["agents", index, "alertThresholds"]);
+    return own.filter((problem) => {
+      const key = problem.path.at(-1) as keyof AlertThresholds;
+      const partner = ORDERED_THRESHOLDS.find(([warning]) => warning === key)?.[1];
+      return (
+        agent.alertThresholds[key] !== fleet.monitoring.thresholds[key] ||
+        (partner !== undefined && agent.alertThresholds[partner] !== fleet.monitoring.thresholds[partner])
+      );
+    });
+  });
+  return [...fleetProblems, ...agentProblems];
+}
+
+const RECEIVER_SECRETS: Array<{ receiver: "slack" | "pagerduty" | "email"; secret: SecretKey }> = [
+  { receiver: "slack", secret: "slackApiUrl" },
+  { receiver: "pagerduty", secret: "pagerdutyRoutingKey" },
+];
+
+function requiredSecrets(fleet: FleetConfig, context: CrossCheckContext): ConfigProblem[] {
+  if (context.escImports.length > 0) return [];
+  const receivers = fleet.alerting.receivers;
+  const needed = RECEIVER_SECRETS.filter(({ receiver }) => receivers[receiver] !== undefined);
+  if (receivers.email?.authUsername) needed.push({ receiver: "email", secret: "smtpPassword" });
+  return needed
+    .filter(({ secret }) => fleet[secret] === undefined)
+    .map(({ receiver, secret }) => ({
+      path: ["alerting", "receivers", receiver],
+      message: `needs the secret \`${secret}\`: run \`pulumi config set --secret ${secret} <value>\` (or import it from a Pulumi ESC environment)`,
+    }));
+}
+
+function routes(fleet: FleetConfig): ConfigProblem[] {
+  return fleet.agents.flatMap((agent, index) => {
+    const problems: ConfigProblem[] = [];
+    if (agent.route && agent.protocol !== "http") {
+      problems.push({
+        path: ["agents", index, "route"],
+        message: `is set but protocol is "${agent.protocol}": HTTP routes need protocol http (gRPC streams use replica-ratio canaries)`,
+      });
+    }
+    const cluster = fleet.clusters.find((candidate) => candidate.name === agent.cluster);
+    if (agent.route && cluster && !cluster.gateway) {
+      problems.push({
+        path: ["agents", index, "route"],
+        message: `needs a Gateway: set clusters[${fleet.clusters.indexOf(cluster)}].gateway (name, namespace) for cluster "${cluster.name}"`,
+      });
+    }
+    return problems;
+  });
+}
+
+function autoscalingWindows(fleet: FleetConfig): ConfigProblem[] {
+  const { scaleDownStabilization, scaleDownSustained } = fleet.autoscaling;
+  return secondsOf(scaleDownStabilization) > secondsOf(scaleDownSustained)
+    ? [
+        {
+          path: ["autoscaling", "scaleDownStabilization"],
+          message: `"${scaleDownStabilization}" is longer than scaleDownSustained ("${scaleDownSustained}"): the cooldown cannot exceed the sustained-low window`,
+        },
+      ]
+    : [];
+}
+
+function secondsOf(text: string): number {
+  return parseDuration(text) ?? 0;
+}

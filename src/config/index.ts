@@ -1,0 +1,10 @@
+/** Public surface of the config package (the Pulumi loader lives in `pulumiConfig.ts`). */
+
+export { type CrossCheckContext, crossCheck } from "./crossChecks.ts";
+export { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
+export { type ConfigProblem, FleetConfigError, formatPath } from "./problems.ts";
+export { formatBytes, formatCpu, parseBytes, parseCpu, parseDuration } from "./quantity.ts";
+export type { Agent, Cluster, FleetConfig, ResolvedStrategy } from "./resolve.ts";
+export * from "./schema.ts";
+export { isSecretKey, SECRET_KEYS, type SecretKey, SecretRef, secretPlaceholder } from "./secrets.ts";
+export { type LoadedStack, loadStack, loadStackFile, stackFilePath } from "./stackFile.ts";

@@ -1,0 +1,113 @@
+/**
+ * Offline loader: reads `Pulumi.<stack>.yaml` directly, without a Pulumi backend. Secret values
+ * (`secure:` ciphertext, or ESC imports) stay unresolved: builders see {@link SecretRef}s and the
+ * render writes clearly marked placeholders.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
+import { type ConfigProblem, FleetConfigError } from "./problems.ts";
+import type { FleetConfig } from "./resolve.ts";
+import { isSecretKey, SecretRef } from "./secrets.ts";
+
+/** What the offline tools know about a stack besides its fleet. */
+export interface LoadedStack {
+  stack: string;
+  file: string;
+  fleet: FleetConfig;
+  /** ESC environments the stack imports (their values are not visible offline). */
+  escImports: string[];
+}
+
+export function stackFilePath(stack: string, projectDir = process.cwd()): string {
+  return join(resolve(projectDir), `Pulumi.${stack}.yaml`);
+}
+
+/** Loads and validates a stack by name (`dev`, `prod`) from the project directory. */
+export function loadStack(stack: string, projectDir = process.cwd()): LoadedStack {
+  const file = stackFilePath(stack, projectDir);
+  if (!existsSync(file)) {
+    throw new Error(
+      `No stack file ${file}: create it with \`pulumi stack init ${stack}\` or pass --stack dev|prod`,
+    );
+  }
+  return loadStackFile(file, stack);
+}
+
+/** Loads and validates any stack file (fixtures use this with their own paths). */
+export function loadStackFile(file: string, stack = stackNameOf(file)): LoadedStack {
+  const text = readFileSync(file, "utf8");
+  const source = basename(file);
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    const problems: ConfigProblem[] = document.errors.map((error) => {
+      const position = error.linePos?.[0];
+      const where = position ? `${source}:${position.line}:${position.col}` : source;
+      const reason = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
+      return {
+        path: [],
+        message: `YAML syntax error: ${reason} (fix the YAML before the config can be checked)`,
+        location: where,
+      };
+    });
+    throw new FleetConfigError(source, problems);
+  }
+  const root = document.toJS() as Record<string, unknown> | null;
+  const escImports = toImports(root?.environment);
+  const raw = rawConfigFrom(root?.config, source);
+  const fleet = parseFleetConfig(raw, {
+    source,
+    escImports,
+    locate: (problem) => {
+      const [key, ...rest] = problem.path;
+      if (key === undefined) return undefined;
+      const node = document.getIn(["config", `${CONFIG_NAMESPACE}:${key}`, ...rest], true) as
+        | { range?: [number, number, number] }
+        | undefined;
+      const offset = node && (isScalar(node) || isMap(node) || "range" in node) ? node.range?.[0] : undefined;
+      if (offset === undefined) return undefined;
+      const { line, col } = lineCounter.linePos(offset);
+      return `${source}:${line}:${col}`;
+    },
+  });
+  return { stack, file, fleet, escImports };
+}
+
+function stackNameOf(file: string): string {
+  return basename(file)
+    .replace(/^Pulumi\./, "")
+    .replace(/\.ya?ml$/, "");
+}
+
+function toImports(environment: unknown): string[] {
+  if (Array.isArray(environment)) return environment.map(String);
+  if (environment && typeof environment === "object" && "imports" in environment) {
+    return toImports((environment as { imports: unknown }).imports);
+  }
+  return [];
+}
+
+/** `agent-fleet:<key>` entries → raw values, with `secure:` values turned into SecretRefs. */
+function rawConfigFrom(config: unknown, source: string): Record<string, unknown> {
+  if (config === undefined || config === null) return {};
+  if (typeof config !== "object" || Array.isArray(config)) {
+    throw new FleetConfigError(source, [
+      { path: [], message: "`config:` must be a map of `agent-fleet:<key>` entries" },
+    ]);
+  }
+  const raw: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(config)) {
+    const separator = fullKey.indexOf(":");
+    const namespace = separator === -1 ? CONFIG_NAMESPACE : fullKey.slice(0, separator);
+    if (namespace !== CONFIG_NAMESPACE) continue; // provider settings such as kubernetes:context
+    const key = fullKey.slice(separator + 1);
+    raw[key] = isSecureValue(value) && isSecretKey(key) ? new SecretRef(key, "stack") : value;
+  }
+  return raw;
+}
+
+function isSecureValue(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "secure" in value;
+}

@@ -1,0 +1,30 @@
+/** Plain Kubernetes objects as the builders produce them: JSON-ready, no Pulumi types. */
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** Everything one stack renders; the same value feeds Pulumi, the offline render and the policies. */
+export interface RenderedFleet {
+  /** Kubernetes objects, sorted for stable diffs. */
+  objects: KubeObject[];
+}
+
+/** `namespace/kind/name`, unique within a rendered fleet. */
+export function objectKey(object: KubeObject): string {
+  return `${object.metadata.namespace ?? "_cluster"}/${object.kind}/${object.metadata.name}`;
+}
+
+export function sortObjects(objects: KubeObject[]): KubeObject[] {
+  return [...objects].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { loadStack, SecretRef } from "../../src/config/index.ts";
+
+describe("the real stack files", () => {
+  it("dev: 2-3 small agents in one namespace, advisory policies, webhook-only alerting", () => {
+    const { fleet } = loadStack("dev");
+    expect(fleet.environment).toBe("dev");
+    expect(fleet.agents.length).toBeGreaterThanOrEqual(2);
+    expect(fleet.agents.length).toBeLessThanOrEqual(3);
+    expect(fleet.clusters).toHaveLength(1);
+    expect(fleet.policy.enforcement).toBe("advisory");
+    expect(Object.keys(fleet.alerting.receivers)).toEqual(["webhook"]);
+  });
+
+  it("prod: ≥ 6 agents over 2 clusters with GPU, canary, blue-green, external and hipaa agents", () => {
+    const { fleet } = loadStack("prod");
+    expect(fleet.agents.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(fleet.agents.map((agent) => agent.cluster)).size).toBe(2);
+    expect(fleet.agents.some((agent) => agent.resources.limits.gpu > 0)).toBe(true);
+    expect(fleet.agents.some((agent) => agent.strategy.type === "canary")).toBe(true);
+    expect(fleet.agents.some((agent) => agent.strategy.type === "blueGreen")).toBe(true);
+    expect(fleet.agents.some((agent) => agent.externalAccess)).toBe(true);
+    expect(fleet.agents.some((agent) => agent.complianceTags.includes("hipaa"))).toBe(true);
+    expect(fleet.policy.enforcement).toBe("mandatory");
+    expect(Object.keys(fleet.alerting.receivers).sort()).toEqual(["email", "pagerduty", "slack", "webhook"]);
+  });
+
+  it("prod credentials are secret references, never plaintext", () => {
+    const { fleet } = loadStack("prod");
+    for (const key of ["slackApiUrl", "pagerdutyRoutingKey", "smtpPassword"] as const) {
+      expect(fleet[key]).toBeInstanceOf(SecretRef);
+    }
+    expect(JSON.stringify(fleet)).not.toMatch(/AAAB/);
+  });
+
+  it("applies REQUIREMENTS.md defaults from the schema", () => {
+    const { fleet } = loadStack("prod");
+    const partnerApi = fleet.agents.find((agent) => agent.id === "partner-api");
+    const ingest = fleet.agents.find((agent) => agent.id === "ingest");
+    expect(partnerApi?.maxConcurrentStreams).toBe(16);
+    expect(partnerApi?.resources.limits.gpu).toBe(0);
+    expect(partnerApi?.strategy).toEqual({ type: "rolling" });
+    expect(ingest?.strategy.type === "canary" && ingest.strategy.steps.map((step) => step.weight)).toEqual([
+      5, 25, 50, 100,
+    ]);
+    expect(fleet.autoscaling).toMatchObject({ cpuUtilizationPercent: 75, memoryUtilizationPercent: 80 });
+    expect(fleet.monitoring.thresholds).toMatchObject({
+      latencyP95WarningSeconds: 5,
+      latencyP95CriticalSeconds: 15,
+      errorRate: 0.05,
+      queueDepthCritical: 50000,
+      dataQualityMin: 0.95,
+    });
+    expect(fleet.monitoring.retention).toBe("30d");
+  });
+
+  it("merges per-agent overrides over fleet defaults", () => {
+    const { fleet } = loadStack("prod");
+    const claims = fleet.agents.find((agent) => agent.id === "claims-processor");
+    expect(claims?.alertThresholds.errorRate).toBe(0.01);
+    expect(claims?.alertThresholds.latencyP95WarningSeconds).toBe(5);
+    expect(claims?.strategy.type === "canary" && claims.strategy.analysis.maxErrorRate).toBe(0.001);
+    expect(claims?.strategy.type === "canary" && claims.strategy.analysis.interval).toBe("1m");
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { runStackUnderMocks } from "../support/pulumiStack.ts";
+
+describe("Pulumi program under mocks: prod stack", () => {
+  it("evaluates with secrets supplied as engine secrets", async () => {
+    const { outputs, secretKeys, resources } = await runStackUnderMocks("prod");
+    expect(secretKeys).toEqual([
+      "agent-fleet:slackApiUrl",
+      "agent-fleet:pagerdutyRoutingKey",
+      "agent-fleet:smtpPassword",
+    ]);
+    expect(outputs.environment).toBe("prod");
+    expect(outputs.agents).toHaveLength(7);
+    expect(new Set(outputs.agents.map((agent) => agent.cluster))).toEqual(
+      new Set(["data-processing", "ml-inference"]),
+    );
+    expect(resources.filter((resource) => resource.type === "kubernetes:core/v1:Namespace")).toHaveLength(2);
+  });
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "policies/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Pulumi's runtime state is process-global: give each test file its own process.
+    pool: "forks",
+    // The JSON report is what .ci/run counts `N passed, N failed` from.
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest-report.json" },
+  },
+});
