@@ -1,0 +1,166 @@
+/**
+ * The AgentRollout custom resource (agentfleet.dev/v1alpha1): Pulumi writes `spec` (desired
+ * state), the rollout controller writes `status` (live release state). This zod schema is the
+ * single definition: the CRD's OpenAPI schema is generated from it, the builders type their
+ * output with it, and the controller parses what it reads from the API with it.
+ */
+import { z } from "zod";
+
+export const AGENT_ROLLOUT = {
+  group: "agentfleet.dev",
+  version: "v1alpha1",
+  kind: "AgentRollout",
+  plural: "agentrollouts",
+  singular: "agentrollout",
+  shortNames: ["ar"],
+} as const;
+export const AGENT_ROLLOUT_API_VERSION = `${AGENT_ROLLOUT.group}/${AGENT_ROLLOUT.version}`;
+
+export const TRACKS = ["blue", "green"] as const;
+export type Track = (typeof TRACKS)[number];
+
+/** One analysis query. `query` is PromQL with `{{namespace}}`, `{{agent}}` and `{{track}}` placeholders. */
+export const analysisMetricSchema = z.object({
+  name: z.string().min(1),
+  query: z.string().min(1),
+  /** The measurement succeeds when `value <condition> threshold`. */
+  condition: z.enum(["<", "<=", ">", ">="]),
+  threshold: z.number(),
+});
+
+export const analysisSpecSchema = z.object({
+  intervalSeconds: z.number().int().positive(),
+  /** Successful measurements needed before a step passes. */
+  count: z.number().int().positive(),
+  failureLimit: z.number().int().min(0),
+  inconclusiveLimit: z.number().int().min(0),
+  /** An empty query result is never a success. */
+  noData: z.enum(["inconclusive", "failure"]),
+  metrics: z.array(analysisMetricSchema).min(1),
+});
+
+export const canaryStepSpecSchema = z.object({
+  setWeight: z.number().int().min(1).max(100),
+  /** Absent: no pause. `{}`: wait for a manual promote. `{ durationSeconds }`: timed. */
+  pause: z.object({ durationSeconds: z.number().int().positive().optional() }).optional(),
+});
+
+export const strategySpecSchema = z.object({
+  canary: z
+    .object({
+      steps: z.array(canaryStepSpecSchema).min(1),
+      analysis: analysisSpecSchema,
+    })
+    .optional(),
+  blueGreen: z
+    .object({
+      scaleDownDelaySeconds: z.number().int().min(0),
+      autoPromote: z.boolean(),
+      analysis: analysisSpecSchema,
+    })
+    .optional(),
+});
+
+export const trafficSpecSchema = z.object({
+  /**
+   * How traffic moves between tracks: `gatewayAPI` (HTTPRoute weights), `serviceSelector`
+   * (blue-green switch of the active Service), `replicaRatio` (non-HTTP canaries).
+   */
+  router: z.enum(["gatewayAPI", "serviceSelector", "replicaRatio"]),
+  /** Service that selects the active track (the controller owns its `track` selector). */
+  activeService: z.string(),
+  /** Service that always selects the new (idle/canary) track, for pre-promotion checks. */
+  previewService: z.string(),
+  /** Services with fixed selectors per track, the HTTPRoute's weighted backends. */
+  trackServices: z.object({ blue: z.string(), green: z.string() }),
+  /** Port the route and services forward to. */
+  port: z.number().int().min(1).max(65535),
+  /** HTTP agents: the HTTPRoute the controller renders and owns. */
+  httpRoute: z
+    .object({
+      name: z.string(),
+      parentRefs: z.array(z.object({ name: z.string(), namespace: z.string().optional() })).min(1),
+      hostnames: z.array(z.string()).min(1),
+      pathPrefix: z.string(),
+    })
+    .optional(),
+});
+
+export const agentRolloutSpecSchema = z.object({
+  /** The agent id; tracks are `<agent>-blue` / `<agent>-green`. */
+  agent: z.string(),
+  /** Desired pods per track, written through the scale subresource (HPA); never set by Pulumi. */
+  replicas: z.number().int().min(0).optional(),
+  /** Used until an autoscaler has written `replicas`. */
+  minReplicas: z.number().int().min(1),
+  selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
+  /** Pod template; tracks add the `track` label and their revision. */
+  template: z.record(z.string(), z.unknown()),
+  strategy: strategySpecSchema,
+  traffic: trafficSpecSchema,
+});
+
+export const ROLLOUT_PHASES = [
+  "Pending",
+  "Progressing",
+  "Analysing",
+  "Paused",
+  "Promoting",
+  "Healthy",
+  "Degraded",
+  "Aborted",
+] as const;
+export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
+
+export const conditionSchema = z.object({
+  type: z.string(),
+  status: z.enum(["True", "False", "Unknown"]),
+  reason: z.string(),
+  message: z.string(),
+  lastTransitionTime: z.string(),
+});
+
+export const measurementSchema = z.object({
+  metric: z.string(),
+  phase: z.enum(["Successful", "Failed", "Inconclusive"]),
+  value: z.number().optional(),
+  message: z.string().optional(),
+  at: z.string(),
+});
+
+/** Owned by the controller; rich enough to resume a release after a restart. */
+export const agentRolloutStatusSchema = z.object({
+  phase: z.enum(ROLLOUT_PHASES).optional(),
+  message: z.string().optional(),
+  observedGeneration: z.number().int().optional(),
+  activeTrack: z.enum(TRACKS).optional(),
+  stableRevision: z.string().optional(),
+  /** Revision being released on the idle track, if any. */
+  canaryRevision: z.string().optional(),
+  currentStepIndex: z.number().int().min(0).optional(),
+  stepStartedAt: z.string().optional(),
+  /** Traffic percent per track, as last verified by reading back from the router. */
+  weights: z.object({ blue: z.number().int(), green: z.number().int() }).optional(),
+  replicas: z.number().int().optional(),
+  /** Label selector text for the scale subresource (HPA). */
+  selector: z.string().optional(),
+  analysis: z
+    .object({
+      successes: z.number().int(),
+      failures: z.number().int(),
+      inconclusives: z.number().int(),
+      lastMeasurements: z.array(measurementSchema),
+    })
+    .optional(),
+  abortedRevision: z.string().optional(),
+  conditions: z.array(conditionSchema).optional(),
+});
+
+export type AnalysisMetric = z.infer<typeof analysisMetricSchema>;
+export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
+export type CanaryStepSpec = z.infer<typeof canaryStepSpecSchema>;
+export type TrafficSpec = z.infer<typeof trafficSpecSchema>;
+export type AgentRolloutSpec = z.infer<typeof agentRolloutSpecSchema>;
+export type AgentRolloutStatus = z.infer<typeof agentRolloutStatusSchema>;
+export type Condition = z.infer<typeof conditionSchema>;
+export type Measurement = z.infer<typeof measurementSchema>;
