@@ -10,8 +10,8 @@ export function predicateFor(issue: core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case "invalid_type":
       return issue.input === undefined
-        ? `is required (a ${issue.expected})`
-        : `is ${kindOf(issue.input)}, expected a ${issue.expected}`;
+        ? `is required (${expectedKind(issue.expected)})`
+        : `is ${kindOf(issue.input)}, expected ${expectedKind(issue.expected)}`;
     case "too_small":
       return issue.origin === "array"
         ? `needs at least ${issue.minimum} entries`
@@ -31,10 +31,30 @@ export function predicateFor(issue: core.$ZodRawIssue): string | undefined {
   }
 }
 
+// Stack files are YAML, so shapes are named the way YAML users know them: maps and lists.
+const YAML_KINDS: Record<string, string> = { object: "a map", record: "a map", array: "a list" };
+
+function expectedKind(expected: string): string {
+  return YAML_KINDS[expected] ?? `a ${expected}`;
+}
+
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value === null) return "null";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return typeof value === "object" ? "a map" : `a ${typeof value}`;
+}
+
+/**
+ * `min: "3"` or `externalAccess: "true"` is text in YAML; the bare predicate ("is not a positive
+ * whole number") would contradict what the user sees, so say that the quotes are the problem.
+ */
+function quotedScalarHint(issue: core.$ZodIssue, value: unknown): string {
+  if (issue.code !== "invalid_type" || typeof value !== "string") return "";
+  const looksNumeric = issue.expected === "number" && value.trim() !== "" && Number.isFinite(Number(value));
+  const looksBoolean = issue.expected === "boolean" && (value === "true" || value === "false");
+  return looksNumeric || looksBoolean
+    ? ` (it is quoted, so YAML reads it as text: write ${value} without quotes)`
+    : "";
 }
 
 /** Converts a failed parse into problems, looking up the offending input value for each. */
@@ -60,7 +80,7 @@ export function problemsFromZod(error: z.ZodError, input: unknown, schema: z.Zod
       continue;
     }
     const value = valueAt(input, path);
-    const message = issue.message;
+    const message = issue.message + quotedScalarHint(issue, value);
     const showValue =
       value !== undefined && !message.startsWith("is required") && !message.includes("expected a");
     problems.push({ path, message: showValue ? `${describeValue(value)} ${message}` : message });

@@ -155,6 +155,12 @@ export const alertDurationsSchema = z.strictObject({
   unhealthy: duration.default("1m"),
   /** @default "5m" */
   resources: duration.default("5m"),
+  /** Rollout controller unreachable, or no replica holding the leader Lease. @default "5m" */
+  controllerDown: duration.default("5m"),
+  /** Reconciles failing without pause (errors in every 5-minute window). @default "15m" */
+  reconcileErrors: duration.default("15m"),
+  /** A release sitting in one `Paused`/`Analysing` phase. @default "30m" */
+  rolloutStuck: duration.default("30m"),
 });
 
 export const sloSchema = z.strictObject({
@@ -250,34 +256,16 @@ export const autoscalingSchema = z.strictObject({
   queueDepthPerPod: positiveInt.default(10000),
   /** @default 1000 */
   latencyP95Ms: positiveInt.default(1000),
-  /** @default 25 */
-  scaleDownCpuPercent: percent.default(25),
-  /** @default 0.2 */
-  scaleDownThroughputRatio: ratio.default(0.2),
   /** @default 2 */
   scaleUpPods: positiveInt.default(2),
   /** @default 1 */
   scaleDownPods: positiveInt.default(1),
-  /** @default 60 */
+  /** Period of the scale-up policy (+scaleUpPods per period). @default 60 */
   periodSeconds: positiveInt.default(60),
-  /** Stabilization window (cooldown) on scale-down. @default "5m" */
+  /** Cooldown between scale-downs: at most `scaleDownPods` per this period. @default "5m" */
   scaleDownStabilization: duration.default("5m"),
-  /** How long load must stay low before any scale-down. @default "10m" */
+  /** How long load must stay low before any scale-down (the HPA stabilization window). @default "10m" */
   scaleDownSustained: duration.default("10m"),
-  /** In-cluster Prometheus URL for KEDA's Prometheus triggers. @default "http://prometheus-operated.monitoring.svc:9090" */
-  prometheusUrl: url.default("http://prometheus-operated.monitoring.svc:9090"),
-  /** Scheduled scale-up (KEDA cron trigger). @default [] */
-  schedules: z
-    .array(
-      z.strictObject({
-        name: dnsLabel,
-        timezone: z.string().default("UTC"),
-        start: z.string().min(9),
-        end: z.string().min(9),
-        desiredReplicas: positiveInt,
-      }),
-    )
-    .default([]),
 });
 
 export const monitoringSchema = z.strictObject({

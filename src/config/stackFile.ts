@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { type Document, isCollection, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
-import { type ConfigProblem, FleetConfigError } from "./problems.ts";
+import { type ConfigPath, type ConfigProblem, FleetConfigError } from "./problems.ts";
 import type { FleetConfig } from "./resolve.ts";
 import { isSecretKey, SecretRef } from "./secrets.ts";
 
@@ -45,7 +45,9 @@ export function loadStackFile(file: string, stack = stackNameOf(file)): LoadedSt
     const problems: ConfigProblem[] = document.errors.map((error) => {
       const position = error.linePos?.[0];
       const where = position ? `${source}:${position.line}:${position.col}` : source;
-      const reason = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
+      const firstLine = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
+      const reason =
+        error.code === "DUPLICATE_KEY" ? `${firstLine}: ${duplicateKeyAt(text, error.pos[0])}` : firstLine;
       return {
         path: [],
         message: `YAML syntax error: ${reason} (fix the YAML before the config can be checked)`,
@@ -63,16 +65,35 @@ export function loadStackFile(file: string, stack = stackNameOf(file)): LoadedSt
     locate: (problem) => {
       const [key, ...rest] = problem.path;
       if (key === undefined) return undefined;
-      const node = document.getIn(["config", `${CONFIG_NAMESPACE}:${key}`, ...rest], true) as
-        | { range?: [number, number, number] }
-        | undefined;
-      const offset = node && (isScalar(node) || isMap(node) || "range" in node) ? node.range?.[0] : undefined;
+      const offset = offsetOf(document, ["config", `${CONFIG_NAMESPACE}:${key}`, ...rest]);
       if (offset === undefined) return undefined;
       const { line, col } = lineCounter.linePos(offset);
       return `${source}:${line}:${col}`;
     },
   });
   return { stack, file, fleet, escImports };
+}
+
+/** The yaml parser marks only the first character of a repeated key; name the whole key. */
+function duplicateKeyAt(text: string, offset: number): string {
+  const restOfLine = text.slice(offset).split("\n")[0] ?? "";
+  const key = /^(.+?):(\s|$)/.exec(restOfLine)?.[1]?.trim();
+  return key ? `\`${key}\` appears more than once` : "a key appears more than once";
+}
+
+/**
+ * Where a config value starts. A map or list value starts on the line after its key, so for those
+ * the key is reported: that is the line the user wrote (and the one to fix for an unknown key).
+ */
+function offsetOf(document: Document, yamlPath: ConfigPath): number | undefined {
+  const parent = document.getIn(yamlPath.slice(0, -1), true);
+  const last = yamlPath.at(-1);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
+    if (pair && isScalar(pair.key) && isCollection(pair.value)) return pair.key.range?.[0];
+  }
+  const node = document.getIn(yamlPath, true);
+  return isNode(node) ? node.range?.[0] : undefined;
 }
 
 function stackNameOf(file: string): string {

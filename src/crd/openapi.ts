@@ -8,7 +8,11 @@ import { z } from "zod";
 type JsonSchema = { [key: string]: unknown };
 
 export function toStructuralSchema(schema: z.ZodType): JsonSchema {
-  const json = z.toJSONSchema(schema, { target: "openapi-3.0", unrepresentable: "any", io: "input" }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    target: "openapi-3.0",
+    unrepresentable: "any",
+    io: "input",
+  }) as JsonSchema;
   return structural(json);
 }
 
@@ -17,7 +21,8 @@ function structural(node: JsonSchema): JsonSchema {
   for (const [key, value] of Object.entries(node)) {
     if (key === "$schema" || key === "additionalProperties" || key === "id") continue;
     // zod emits ±2^53-1 bounds for every int; they add nothing but noise to a CRD.
-    if ((key === "maximum" || key === "minimum") && Math.abs(value as number) === Number.MAX_SAFE_INTEGER) continue;
+    if ((key === "maximum" || key === "minimum") && Math.abs(value as number) === Number.MAX_SAFE_INTEGER)
+      continue;
     if (key === "const") {
       out.enum = [value];
       continue;
@@ -33,6 +38,11 @@ function structural(node: JsonSchema): JsonSchema {
       continue;
     }
     out[key] = value;
+  }
+  // OpenAPI 3.0's boolean exclusiveMinimum reads poorly on integers: `> 0` is `minimum: 1`.
+  if (out.type === "integer" && out.exclusiveMinimum === true && typeof out.minimum === "number") {
+    out.minimum = out.minimum + 1;
+    delete out.exclusiveMinimum;
   }
   const additional = node.additionalProperties;
   if (out.type === "object" && !out.properties) {

@@ -3,10 +3,27 @@
  * the policy checks and the sandbox all read.
  */
 import type { FleetConfig } from "../config/index.ts";
-import { buildNamespace } from "./namespace.ts";
+import { buildAgentObjects } from "./agent/index.ts";
+import { buildClusterObjects } from "./agentCluster/index.ts";
+import { buildAgentRolloutCrd } from "./agentRolloutCrd.ts";
+import { buildAdapterRulesConfigMap } from "./autoscaling/adapterRules.ts";
+import { assertCapacity } from "./capacity.ts";
 import { type RenderedFleet, sortObjects } from "./types.ts";
 
 export function renderFleet(fleet: FleetConfig): RenderedFleet {
-  const objects = fleet.clusters.map((cluster) => buildNamespace(cluster, fleet));
-  return { objects: sortObjects(objects) };
+  // Fail before anything exists when the fleet cannot fit the cluster at max replicas.
+  assertCapacity(fleet);
+  const crds = [buildAgentRolloutCrd()];
+  const autoscaling = [buildAdapterRulesConfigMap(fleet)];
+  const clusters = Object.fromEntries(
+    fleet.clusters.map((cluster) => [cluster.name, buildClusterObjects(cluster, fleet)]),
+  );
+  const agents = Object.fromEntries(fleet.agents.map((agent) => [agent.id, buildAgentObjects(agent, fleet)]));
+  const objects = sortObjects([
+    ...crds,
+    ...autoscaling,
+    ...Object.values(clusters).flat(),
+    ...Object.values(agents).flat(),
+  ]);
+  return { objects, crds, autoscaling, clusters, agents };
 }

@@ -16,8 +16,16 @@ export interface KubeObject {
 
 /** Everything one stack renders; the same value feeds Pulumi, the offline render and the policies. */
 export interface RenderedFleet {
-  /** Kubernetes objects, sorted for stable diffs. */
+  /** Every Kubernetes object, sorted for stable diffs. */
   objects: KubeObject[];
+  /** Cluster-wide definitions registered before anything that uses them (the AgentRollout CRD). */
+  crds: KubeObject[];
+  /** Fleet-wide autoscaling support (prometheus-adapter rules). */
+  autoscaling: KubeObject[];
+  /** Objects of each agent cluster (namespace, quota, policies, RBAC), by cluster name. */
+  clusters: Record<string, KubeObject[]>;
+  /** Objects of each agent (workload, services, autoscaling, …), by agent id. */
+  agents: Record<string, KubeObject[]>;
 }
 
 /** `namespace/kind/name`, unique within a rendered fleet. */

@@ -10,9 +10,34 @@ import { stackFilePath } from "../../src/config/index.ts";
 export interface RegisteredResource {
   type: string;
   name: string;
-  inputs: Record<string, unknown>;
-  parent?: string;
   urn: string;
+  /** Inputs as the provider would see them (secrets unwrapped). */
+  inputs: Record<string, unknown>;
+  /** Inputs as serialized on the wire: secret values keep Pulumi's secret signature. */
+  wireInputs: Record<string, unknown>;
+  /** URN of the parent resource ("" for the stack). */
+  parent: string;
+  /** URNs this resource explicitly depends on. */
+  dependencies: string[];
+  ignoreChanges: string[];
+}
+
+/** Pulumi's wire marker for secret values. */
+export const SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Minimal view of the protobuf RegisterResourceRequest the mock monitor receives. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface MockMonitorInternals {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
 }
 
 export interface MockedStack {
@@ -37,6 +62,16 @@ export function engineConfigOf(file: string): { config: Record<string, string>; 
   return { config, secretKeys };
 }
 
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (SECRET_SIGNATURE_KEY in record) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, unwrapSecrets(child)]));
+  }
+  return value;
+}
+
 async function settled(count: () => number): Promise<void> {
   let stableRounds = 0;
   let last = -1;
@@ -53,13 +88,6 @@ export async function runStackUnderMocks(stack: string, file = stackFilePath(sta
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({
-          type: args.type,
-          name: args.name,
-          inputs: args.inputs,
-          parent: (args as { parent?: string }).parent,
-          urn: `urn:pulumi:${stack}::agent-fleet::${args.type}::${args.name}`,
-        });
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call(args) {
@@ -70,6 +98,24 @@ export async function runStackUnderMocks(stack: string, file = stackFilePath(sta
     stack,
     false,
   );
+  // The mocks API hides parents, dependencies and secrecy; the monitor's request carries them.
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorInternals;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const urn = monitor.newUrn(request.getParent(), request.getType(), request.getName());
+    const wireInputs = request.getObject()?.toJavaScript() ?? {};
+    resources.push({
+      type: request.getType(),
+      name: request.getName(),
+      urn,
+      inputs: unwrapSecrets(wireInputs) as Record<string, unknown>,
+      wireInputs,
+      parent: request.getParent(),
+      dependencies: request.getDependenciesList(),
+      ignoreChanges: request.getIgnorechangesList(),
+    });
+    return register(request, callback);
+  };
   pulumi.runtime.setAllConfig(config, secretKeys);
   const { defineFleet } = await import("../../src/program.ts");
   const outputs = defineFleet();

@@ -1,6 +1,6 @@
-import type { Cluster, FleetConfig } from "../config/index.ts";
-import { fleetLabels } from "./labels.ts";
-import type { KubeObject } from "./types.ts";
+import type { Cluster, FleetConfig } from "../../config/index.ts";
+import { fleetLabels } from "../labels.ts";
+import type { KubeObject } from "../types.ts";
 
 /** One Namespace per agent cluster, enforcing the `restricted` Pod Security Standard. */
 export function buildNamespace(cluster: Cluster, fleet: FleetConfig): KubeObject {

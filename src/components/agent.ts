@@ -1,0 +1,63 @@
+/**
+ * `Agent`: one agent's workload (Deployment or AgentRollout), ConfigMap, Services, HPA, PDB and,
+ * for rolling HTTP agents, its HTTPRoute. Controller-owned fields are never set here: Services
+ * whose `track` selector the controller switches carry `ignoreChanges` on it, and no workload
+ * sets replicas (the HPA owns them).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Agent as AgentConfig } from "../config/index.ts";
+import { CONTROLLER_OWNED_SELECTOR, isReleased, serviceNames } from "../manifests/agent/services.ts";
+import type { KubeObject } from "../manifests/types.ts";
+import { registerObject } from "./kubeObject.ts";
+
+export interface AgentArgs {
+  agent: AgentConfig;
+  /** The rendered objects of this agent. */
+  objects: KubeObject[];
+  /** The agent's namespace; every child waits for it. */
+  namespace: pulumi.Resource;
+  /** The AgentRollout CRD; AgentRollouts are created only after it. */
+  agentRolloutCrd: pulumi.Resource;
+}
+
+export class Agent extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  /** In-cluster DNS name of the active Service. */
+  readonly serviceDns: pulumi.Output<string>;
+  /** `rolling` (Deployment) or `canary` / `blueGreen` (AgentRollout driven by the controller). */
+  readonly releaseMode: pulumi.Output<string>;
+  readonly children: pulumi.CustomResource[];
+
+  constructor(name: string, args: AgentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("agent-fleet:index:Agent", name, {}, opts);
+    this.children = createAgentResources(args, this);
+    this.namespace = pulumi.output(args.agent.cluster);
+    this.serviceDns = pulumi.output(`${args.agent.id}.${args.agent.cluster}.svc.cluster.local`);
+    this.releaseMode = pulumi.output(args.agent.strategy.type);
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceDns: this.serviceDns,
+      releaseMode: this.releaseMode,
+    });
+  }
+}
+
+/** Services whose selector the controller points at a track. */
+function controllerSwitchedServices(agent: AgentConfig): string[] {
+  if (!isReleased(agent)) return [];
+  const names = serviceNames(agent);
+  return [names.active, names.preview];
+}
+
+export function createAgentResources(args: AgentArgs, parent: pulumi.Resource): pulumi.CustomResource[] {
+  const switched = controllerSwitchedServices(args.agent);
+  return args.objects.map((object) => {
+    const dependsOn =
+      object.kind === "AgentRollout" ? [args.namespace, args.agentRolloutCrd] : [args.namespace];
+    const ignoreChanges =
+      object.kind === "Service" && switched.includes(object.metadata.name)
+        ? [`spec.selector.${CONTROLLER_OWNED_SELECTOR}`]
+        : [];
+    return registerObject(object, { parent, dependsOn, ignoreChanges });
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * The workload by strategy: `rolling` → a Deployment; `canary` / `blueGreen` → an AgentRollout
+ * that the controller turns into `<agent>-blue` / `<agent>-green` Deployments. Neither sets
+ * replicas: the autoscaler owns the count (the Deployment's, or the AgentRollout's scale subresource).
+ */
+import {
+  type Agent,
+  type Analysis,
+  type CanaryStep,
+  type Cluster,
+  parseDuration,
+} from "../../config/index.ts";
+import { defaultAnalysisMetrics } from "../../controller/analysis/templates.ts";
+import {
+  AGENT_ROLLOUT,
+  AGENT_ROLLOUT_API_VERSION,
+  type AgentRolloutSpec,
+  type AnalysisSpec,
+  type CanaryStepSpec,
+} from "../../crd/agentRollout.ts";
+import { GRPC_PORT, HTTP_PORT } from "../ports.ts";
+import type { KubeObject } from "../types.ts";
+import { agentLabels, agentSelector, ROLLING_TRACK } from "./labels.ts";
+import { buildPodTemplate } from "./podTemplate.ts";
+import { serviceNames } from "./services.ts";
+
+function seconds(duration: string): number {
+  return Math.round(parseDuration(duration) ?? 0);
+}
+
+export function buildDeployment(agent: Agent, cluster: Cluster): KubeObject {
+  const template = buildPodTemplate(agent, cluster);
+  template.metadata.labels = { ...template.metadata.labels, track: ROLLING_TRACK };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: agent.id, namespace: agent.cluster, labels: agentLabels(agent) },
+    spec: {
+      selector: { matchLabels: agentSelector(agent) },
+      // Surge one pod and never drop below the current count: the capacity check counts max + 1.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      revisionHistoryLimit: 5,
+      template,
+    },
+  };
+}
+
+export function analysisSpec(analysis: Analysis): AnalysisSpec {
+  return {
+    intervalSeconds: seconds(analysis.interval),
+    count: analysis.count,
+    failureLimit: analysis.failureLimit,
+    inconclusiveLimit: analysis.inconclusiveLimit,
+    noData: analysis.noData,
+    metrics: defaultAnalysisMetrics(analysis),
+  };
+}
+
+export function canarySteps(steps: readonly CanaryStep[]): CanaryStepSpec[] {
+  return steps.map((step) => {
+    if (step.pause === undefined) return { setWeight: step.weight };
+    if (step.pause === "manual") return { setWeight: step.weight, pause: {} };
+    return { setWeight: step.weight, pause: { durationSeconds: seconds(step.pause) } };
+  });
+}
+
+function strategySpec(agent: Agent): AgentRolloutSpec["strategy"] {
+  const strategy = agent.strategy;
+  if (strategy.type === "canary") {
+    return { canary: { steps: canarySteps(strategy.steps), analysis: analysisSpec(strategy.analysis) } };
+  }
+  if (strategy.type === "blueGreen") {
+    return {
+      blueGreen: {
+        scaleDownDelaySeconds: seconds(strategy.scaleDownDelay),
+        autoPromote: strategy.autoPromote,
+        analysis: analysisSpec(strategy.analysis),
+      },
+    };
+  }
+  throw new Error(`agent ${agent.id}: rolling agents have no AgentRollout`);
+}
+
+/** Router: HTTP routes shift weights on the HTTPRoute; other blue-green agents switch Service selectors; other canaries use replica ratio. */
+function trafficSpec(agent: Agent, cluster: Cluster): AgentRolloutSpec["traffic"] {
+  const names = serviceNames(agent);
+  const router =
+    agent.route && cluster.gateway
+      ? "gatewayAPI"
+      : agent.strategy.type === "blueGreen"
+        ? "serviceSelector"
+        : "replicaRatio";
+  return {
+    router,
+    activeService: names.active,
+    previewService: names.preview,
+    trackServices: { blue: names.blue, green: names.green },
+    port: agent.protocol === "http" ? HTTP_PORT : GRPC_PORT,
+    ...(agent.route && cluster.gateway
+      ? {
+          httpRoute: {
+            name: agent.id,
+            parentRefs: [{ name: cluster.gateway.name, namespace: cluster.gateway.namespace }],
+            hostnames: agent.route.hostnames,
+            pathPrefix: agent.route.pathPrefix,
+          },
+        }
+      : {}),
+  };
+}
+
+export function buildAgentRollout(agent: Agent, cluster: Cluster): KubeObject {
+  const spec: AgentRolloutSpec = {
+    agent: agent.id,
+    minReplicas: agent.replicas.min,
+    selector: { matchLabels: agentSelector(agent) },
+    template: buildPodTemplate(agent, cluster),
+    strategy: strategySpec(agent),
+    traffic: trafficSpec(agent, cluster),
+  };
+  return {
+    apiVersion: AGENT_ROLLOUT_API_VERSION,
+    kind: AGENT_ROLLOUT.kind,
+    metadata: { name: agent.id, namespace: agent.cluster, labels: agentLabels(agent) },
+    spec,
+  };
+}
