@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { stackFilePath } from "../../src/config/index.ts";
+import { type FleetConfig, stackFilePath } from "../../src/config/index.ts";
 
 export interface RegisteredResource {
   type: string;
@@ -84,6 +84,24 @@ async function settled(count: () => number): Promise<void> {
 
 export async function runStackUnderMocks(stack: string, file = stackFilePath(stack)): Promise<MockedStack> {
   const { config, secretKeys } = engineConfigOf(file);
+  return runProgramUnderMocks({ stack, config, secretKeys });
+}
+
+export interface ProgramRun {
+  stack: string;
+  config: Record<string, string>;
+  secretKeys: string[];
+  /** Skip config loading and evaluate this fleet (benchmarks with generated fleets). */
+  fleet?: FleetConfig;
+}
+
+/** Evaluates the program under a mocked engine and returns every resource it registered. */
+export async function runProgramUnderMocks({
+  stack,
+  config,
+  secretKeys,
+  fleet,
+}: ProgramRun): Promise<MockedStack> {
   const resources: RegisteredResource[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -118,7 +136,7 @@ export async function runStackUnderMocks(stack: string, file = stackFilePath(sta
   };
   pulumi.runtime.setAllConfig(config, secretKeys);
   const { defineFleet } = await import("../../src/program.ts");
-  const outputs = defineFleet();
+  const outputs = fleet ? defineFleet(fleet) : defineFleet();
   await Promise.all(
     outputs.resources.map((resource) => new Promise((resolve) => resource.urn.apply(resolve))),
   );
