@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the sandbox run for real: Prometheus (promtool),
-# Alertmanager (amtool) and HAProxy. Idempotent; needs root (or sudo) when something is missing.
+# Alertmanager (amtool), HAProxy, and Chromium (renders the sandbox's HTML release report in tests). Idempotent; needs root (or sudo) when something is missing.
 set -euo pipefail
 
 declare -A package_of=(
@@ -9,6 +9,7 @@ declare -A package_of=(
   [amtool]=prometheus-alertmanager
   [prometheus-alertmanager]=prometheus-alertmanager
   [haproxy]=haproxy
+  [chromium]=chromium
 )
 missing=()
 for tool in "${!package_of[@]}"; do
