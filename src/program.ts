@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { Agent } from "./components/agent.ts";
 import { AgentCluster } from "./components/agentCluster.ts";
 import { registerObject } from "./components/kubeObject.ts";
+import { defineMonitoring } from "./components/monitoring/index.ts";
 import type { FleetConfig } from "./config/index.ts";
 import { loadFleetFromPulumi } from "./config/pulumiConfig.ts";
 import { renderFleet } from "./manifests/fleet.ts";
@@ -48,6 +49,9 @@ export function defineFleet(fleet: FleetConfig = loadFleetFromPulumi()): FleetOu
       agentRolloutCrd: crd,
     });
   });
+  const { monitoring, alerting } = defineMonitoring(rendered, {
+    namespaces: [...clusters.values()].map((cluster) => cluster.namespaceResource),
+  });
   return {
     environment: fleet.environment,
     namespaces: fleet.clusters.map((cluster) => cluster.name),
@@ -58,6 +62,6 @@ export function defineFleet(fleet: FleetConfig = loadFleetFromPulumi()): FleetOu
       strategy: agent.strategy.type,
       serviceDns: (agents[index] as Agent).serviceDns,
     })),
-    resources: [crd, ...fleetWide, ...clusters.values(), ...agents],
+    resources: [crd, ...fleetWide, ...clusters.values(), ...agents, monitoring, alerting],
   };
 }

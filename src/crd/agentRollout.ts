@@ -138,6 +138,7 @@ export const agentRolloutStatusSchema = z.object({
   /** Revision being released on the idle track, if any. */
   canaryRevision: z.string().optional(),
   currentStepIndex: z.number().int().min(0).optional(),
+  /** When the current step's traffic (or the whole idle track) was in place; analysis and pauses count from it. */
   stepStartedAt: z.string().optional(),
   /** Traffic percent per track, as last verified by reading back from the router. */
   weights: z.object({ blue: z.number().int(), green: z.number().int() }).optional(),
@@ -150,9 +151,33 @@ export const agentRolloutStatusSchema = z.object({
       failures: z.number().int(),
       inconclusives: z.number().int(),
       lastMeasurements: z.array(measurementSchema),
+      /** When the last analysis tick ran; the next one is due an interval later. */
+      lastRunAt: z.string().optional(),
     })
     .optional(),
   abortedRevision: z.string().optional(),
+  /** Who aborted the release when a user did (absent: the analysis did). */
+  abortedBy: z.string().optional(),
+  /** While set, the previous track is kept at full size for instant rollback; then scaled to 0. */
+  scaleDownAt: z.string().optional(),
+  /** A hold the release cannot leave by itself: a user's pause, or too many inconclusive analyses. */
+  pause: z
+    .object({
+      reason: z.enum(["UserPaused", "InconclusiveAnalysis"]),
+      since: z.string(),
+      by: z.string().optional(),
+    })
+    .optional(),
+  /** The last manual action (CLI annotation) the controller applied: makes actions idempotent. */
+  lastAction: z
+    .object({
+      id: z.string(),
+      action: z.enum(["promote", "abort", "pause", "resume"]),
+      by: z.string(),
+      at: z.string(),
+      result: z.string(),
+    })
+    .optional(),
   conditions: z.array(conditionSchema).optional(),
 });
 

@@ -8,6 +8,7 @@ import { buildClusterObjects } from "./agentCluster/index.ts";
 import { buildAgentRolloutCrd } from "./agentRolloutCrd.ts";
 import { buildAdapterRulesConfigMap } from "./autoscaling/adapterRules.ts";
 import { assertCapacity } from "./capacity.ts";
+import { renderMonitoring } from "./monitoring/index.ts";
 import { type RenderedFleet, sortObjects } from "./types.ts";
 
 export function renderFleet(fleet: FleetConfig): RenderedFleet {
@@ -19,11 +20,25 @@ export function renderFleet(fleet: FleetConfig): RenderedFleet {
     fleet.clusters.map((cluster) => [cluster.name, buildClusterObjects(cluster, fleet)]),
   );
   const agents = Object.fromEntries(fleet.agents.map((agent) => [agent.id, buildAgentObjects(agent, fleet)]));
+  const monitoring = renderMonitoring(fleet);
   const objects = sortObjects([
     ...crds,
     ...autoscaling,
     ...Object.values(clusters).flat(),
     ...Object.values(agents).flat(),
+    ...monitoring.monitoringObjects,
+    ...monitoring.alertingObjects,
   ]);
-  return { objects, crds, autoscaling, clusters, agents };
+  return {
+    objects,
+    crds,
+    autoscaling,
+    clusters,
+    agents,
+    monitoring: monitoring.monitoringObjects,
+    alerting: monitoring.alertingObjects,
+    prometheusRules: monitoring.ruleFile,
+    alertmanagerConfig: monitoring.alertmanagerConfig,
+    dashboards: monitoring.dashboards,
+  };
 }

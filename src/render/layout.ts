@@ -1,7 +1,9 @@
 /**
  * The offline render's file layout (a contract for CI, the policy run, promtool and amtool):
  *   manifests/<group>.yaml   Kubernetes objects, one multi-document file per kind group
- * Later stages add prometheus/rules.yaml, alertmanager/alertmanager.yaml and grafana/*.json.
+ *   prometheus/rules.yaml    plain Prometheus rule file (`promtool check rules`)
+ *   alertmanager/alertmanager.yaml  plain Alertmanager config, secrets as placeholders (`amtool`)
+ *   grafana/<name>.json      Grafana dashboards
  */
 import { stringify } from "yaml";
 import type { KubeObject, RenderedFleet } from "../manifests/types.ts";
@@ -52,6 +54,22 @@ export function renderFiles(rendered: RenderedFleet): Map<string, string> {
       `manifests/${group}.yaml`,
       objects.map((object) => stringify(object, { lineWidth: 0 })).join("---\n"),
     );
+  }
+  for (const [path, content] of monitoringFiles(rendered)) files.set(path, content);
+  return files;
+}
+
+/** The inputs of promtool, amtool and Grafana: plain files, secrets as `<secret:key>` placeholders. */
+function monitoringFiles(rendered: RenderedFleet): Array<[string, string]> {
+  const files: Array<[string, string]> = [];
+  if (rendered.prometheusRules) {
+    files.push(["prometheus/rules.yaml", stringify(rendered.prometheusRules, { lineWidth: 0 })]);
+  }
+  if (rendered.alertmanagerConfig) {
+    files.push(["alertmanager/alertmanager.yaml", stringify(rendered.alertmanagerConfig, { lineWidth: 0 })]);
+  }
+  for (const [name, dashboard] of Object.entries(rendered.dashboards ?? {})) {
+    files.push([`grafana/${name}.json`, `${JSON.stringify(dashboard, null, 2)}\n`]);
   }
   return files;
 }

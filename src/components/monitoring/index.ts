@@ -1,0 +1,45 @@
+/**
+ * Wiring for the program: `defineMonitoring(rendered, { namespaces })` creates the Monitoring
+ * and Alerting components from a rendered fleet.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { RenderedFleet } from "../../manifests/types.ts";
+import { Alerting } from "./alerting.ts";
+import { Monitoring } from "./monitoring.ts";
+
+export { Alerting, type AlertingArgs } from "./alerting.ts";
+export { Monitoring, type MonitoringArgs } from "./monitoring.ts";
+
+export interface MonitoringStack {
+  monitoring: Monitoring;
+  alerting: Alerting;
+}
+
+export interface DefineMonitoringOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * Namespace resources the monitoring objects need but do not create: every AgentCluster's
+   * `namespaceResource` (agent PodMonitors live there) and the controller's namespace.
+   * @default []
+   */
+  namespaces?: pulumi.Resource[];
+}
+
+export function defineMonitoring(
+  rendered: RenderedFleet,
+  options: DefineMonitoringOptions = {},
+): MonitoringStack {
+  if (!rendered.alertmanagerConfig)
+    throw new Error("defineMonitoring: the rendered fleet has no Alertmanager config");
+  const { namespaces, ...opts } = options;
+  const monitoring = new Monitoring("monitoring", { objects: rendered.monitoring ?? [], namespaces }, opts);
+  const alerting = new Alerting(
+    "alerting",
+    {
+      objects: rendered.alerting ?? [],
+      config: rendered.alertmanagerConfig,
+      namespaces: monitoring.namespaceResource ? [monitoring.namespaceResource] : [],
+    },
+    opts,
+  );
+  return { monitoring, alerting };
+}

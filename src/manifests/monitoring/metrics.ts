@@ -1,0 +1,64 @@
+/**
+ * Metric names: the agent contract (REQUIREMENTS.md §3), the rollout controller's metrics, the
+ * Kubernetes series the resource alerts read, and the series our own recording rules produce.
+ * Dashboards and rules both read these, so a rename happens in one place.
+ */
+import { AGENT_PORTS } from "../ports.ts";
+
+/** What every agent exposes on `http-metrics` (labels `namespace`, `agent`, `track`, `pod`). */
+export const AGENT_METRICS = {
+  processed: "agent_records_processed_total",
+  failed: "agent_records_failed_total",
+  bytes: "agent_bytes_processed_total",
+  latency: "agent_processing_latency_seconds",
+  inputQueue: "agent_input_queue_depth",
+  outputQueue: "agent_output_queue_depth",
+  activeStreams: "agent_active_streams",
+  quality: "agent_data_quality_score",
+  /** 0 healthy, 1 degraded, 2 unhealthy. Also the inventory of agents that report at all. */
+  health: "agent_health_status",
+} as const;
+
+/**
+ * The rollout controller's metrics. `agentfleet_rollout_phase{namespace,rollout,phase}` is 1 for the
+ * current phase (kube-state-metrics style); `agentfleet_leader` is 1 on the replica holding the
+ * leader Lease and 0 on the others.
+ */
+export const CONTROLLER_METRICS = {
+  phase: "agentfleet_rollout_phase",
+  weight: "agentfleet_rollout_weight",
+  reconcileErrors: "agentfleet_reconcile_errors_total",
+  reconcileDuration: "agentfleet_reconcile_duration_seconds",
+  leader: "agentfleet_leader",
+} as const;
+
+/** Where the controller runs and how its pods are labelled (the controller's contract). */
+export const CONTROLLER = {
+  namespace: "agent-fleet-system",
+  name: "agent-fleet-controller",
+  podLabel: { "app.kubernetes.io/name": "agent-fleet-controller" },
+  port: "metrics",
+} as const;
+
+/** Agents' metrics port name and path (REQUIREMENTS.md §1). */
+export const AGENT_METRICS_PORT = { name: AGENT_PORTS[0].name, path: "/metrics" } as const;
+
+/** Labels each agent alert is evaluated by; `environment` rides along for routing. */
+export const AGENT_KEY = "namespace, agent";
+export const AGENT_GROUPING = "namespace, agent, environment";
+
+/** Series our recording rules produce (`level:metric:operations`). */
+export const RECORDED = {
+  processedRate: "namespace_agent:agent_records_processed:rate5m",
+  failedRate: "namespace_agent:agent_records_failed:rate5m",
+  errorRatio: "namespace_agent:agent_records_failed:ratio_rate5m",
+  latencyQuantile: (quantile: "p50" | "p95" | "p99") =>
+    `namespace_agent:agent_processing_latency_seconds:${quantile}_rate5m`,
+  inputQueue: "namespace_agent:agent_input_queue_depth:sum",
+  quality: "namespace_agent:agent_data_quality_score:min",
+  health: "namespace_agent:agent_health_status:max",
+  /** Pod → agent mapping, 1 per agent pod, for joining cAdvisor / kube-state-metrics series. */
+  podInfo: "namespace_pod:agent_fleet_agent:info",
+  cpuRatio: "namespace_pod_container:agent_fleet_cpu_usage:ratio_limit",
+  memoryRatio: "namespace_pod_container:agent_fleet_memory_working_set:ratio_limit",
+} as const;

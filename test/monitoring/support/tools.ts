@@ -1,0 +1,72 @@
+/**
+ * Runs the real promtool / amtool on rendered files. Tests never skip: the tools come from the
+ * Debian packages `prometheus` and `prometheus-alertmanager` (scripts/install-system-deps.sh).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { parse, stringify } from "yaml";
+import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alertmanager.ts";
+import type { RuleFile } from "../../../src/manifests/monitoring/ruleTypes.ts";
+
+export interface ToolResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for assertion messages. */
+  output: string;
+}
+
+export function runTool(tool: "promtool" | "amtool", args: string[], cwd?: string): ToolResult {
+  const result = spawnSync(tool, args, { cwd, encoding: "utf8", timeout: 120_000 });
+  if (result.error)
+    throw new Error(`${tool} could not run (${result.error.message}): run scripts/install-system-deps.sh`);
+  const stdout = result.stdout ?? "";
+  const stderr = result.stderr ?? "";
+  return { status: result.status ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `agent-fleet-${prefix}-`));
+}
+
+/** Writes `rules.yaml` into a fresh directory and returns its path. */
+export function writeRuleFile(rules: RuleFile, dir = tempDir("rules")): string {
+  const file = join(dir, "rules.yaml");
+  writeFileSync(file, stringify(rules, { lineWidth: 0 }));
+  return file;
+}
+
+export function writeAlertmanagerConfig(config: AlertmanagerConfig, dir = tempDir("alertmanager")): string {
+  const file = join(dir, "alertmanager.yaml");
+  writeFileSync(file, stringify(config, { lineWidth: 0 }));
+  return file;
+}
+
+export const PROMTOOL_TESTS_DIR = join(import.meta.dirname, "..", "promtool");
+
+export function promtoolTestFiles(): string[] {
+  return readdirSync(PROMTOOL_TESTS_DIR)
+    .filter((name) => name.endsWith(".yaml"))
+    .sort()
+    .map((name) => join(PROMTOOL_TESTS_DIR, name));
+}
+
+/**
+ * Runs one promtool unit-test file against the rendered rules. The file names `rules.yaml` as its
+ * rule file; the harness puts it next to the rendered one and pins `group_eval_order` to the
+ * rendered order, so recording rules are evaluated before the alerts that read them.
+ */
+export function promtoolTestRules(testFile: string, rules: RuleFile): ToolResult {
+  const dir = tempDir("promtool-test");
+  writeRuleFile(rules, dir);
+  const document = parse(readFileSync(testFile, "utf8")) as Record<string, unknown>;
+  if (JSON.stringify(document.rule_files) !== JSON.stringify(["rules.yaml"])) {
+    throw new Error(`${basename(testFile)}: rule_files must be [rules.yaml] (the rendered rule file)`);
+  }
+  document.group_eval_order = rules.groups.map((group) => group.name);
+  const target = join(dir, basename(testFile));
+  writeFileSync(target, stringify(document, { lineWidth: 0 }));
+  return runTool("promtool", ["test", "rules", basename(target)], dir);
+}
