@@ -4,8 +4,9 @@
  * AgentRollout's `analysis.metrics` with `defaultAnalysisMetrics`; the controller renders them
  * with `renderQuery` for the track under test.
  */
-import type { Analysis } from "../../config/schema.ts";
+
 import { parseDuration } from "../../config/quantity.ts";
+import type { Analysis } from "../../config/schema.ts";
 import type { AnalysisMetric } from "../../crd/agentRollout.ts";
 
 export const PLACEHOLDERS = ["namespace", "agent", "track"] as const;
@@ -54,7 +55,9 @@ function escapeLabelValue(value: string): string {
 export function renderQuery(template: string, variables: QueryVariables): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, name: string) => {
     if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      throw new Error(`unknown placeholder {{${name}}} in analysis query (known: ${PLACEHOLDERS.join(", ")})`);
+      throw new Error(
+        `unknown placeholder {{${name}}} in analysis query (known: ${PLACEHOLDERS.join(", ")})`,
+      );
     }
     return escapeLabelValue(variables[name as keyof QueryVariables]);
   });
