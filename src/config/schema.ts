@@ -22,6 +22,23 @@ import {
 } from "./primitives.ts";
 import { SecretRef } from "./secrets.ts";
 
+/**
+ * A per-agent override of a fleet-level settings object: every field optional and WITHOUT its
+ * default (zod's `.partial()` keeps inner defaults, which would pin an agent to the schema
+ * defaults and hide fleet-level changes). Unset fields inherit in `resolve.ts`.
+ */
+function overridesOf<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => {
+      const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+      return [key, inner.optional()];
+    }),
+  ) as unknown as {
+    [K in keyof Shape]: z.ZodOptional<Shape[K] extends z.ZodDefault<infer Inner> ? Inner : Shape[K]>;
+  };
+  return z.strictObject(shape);
+}
+
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export const COMPLIANCE_TAGS = ["gdpr", "hipaa", "pci", "sox"] as const;
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "disabled"] as const;
@@ -89,7 +106,7 @@ const canaryStrategySchema = z.strictObject({
   type: z.literal("canary"),
   /** Omitted: `release.canarySteps`. */
   steps: z.array(canaryStepSchema).min(1).optional(),
-  analysis: analysisSchema.partial().optional(),
+  analysis: overridesOf(analysisSchema).optional(),
 });
 const blueGreenStrategySchema = z.strictObject({
   type: z.literal("blueGreen"),
@@ -97,7 +114,7 @@ const blueGreenStrategySchema = z.strictObject({
   scaleDownDelay: duration.optional(),
   /** Switch automatically after passing pre-promotion analysis. @default true */
   autoPromote: z.boolean().default(true),
-  analysis: analysisSchema.partial().optional(),
+  analysis: overridesOf(analysisSchema).optional(),
 });
 export const strategySchema = z.discriminatedUnion("type", [
   rollingStrategySchema,
@@ -209,9 +226,9 @@ export const agentSchema = z.strictObject({
   strategy: strategySchema.default({ type: "rolling" }),
   route: routeSchema.optional(),
   /** Per-agent overrides of `monitoring.thresholds`. */
-  alertThresholds: alertThresholdsSchema.partial().optional(),
+  alertThresholds: overridesOf(alertThresholdsSchema).optional(),
   /** Per-agent overrides of `monitoring.slo`. */
-  slo: sloSchema.partial().optional(),
+  slo: overridesOf(sloSchema).optional(),
 });
 
 export const egressRuleSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadStack, SecretRef } from "../../src/config/index.ts";
+import { loadStack, parseFleetConfig, SecretRef } from "../../src/config/index.ts";
 
 describe("the real stack files", () => {
   it("dev: 2-3 small agents in one namespace, advisory policies, webhook-only alerting", () => {
@@ -61,5 +61,37 @@ describe("the real stack files", () => {
     expect(claims?.alertThresholds.latencyP95WarningSeconds).toBe(5);
     expect(claims?.strategy.type === "canary" && claims.strategy.analysis.maxErrorRate).toBe(0.001);
     expect(claims?.strategy.type === "canary" && claims.strategy.analysis.interval).toBe("1m");
+  });
+});
+
+describe("per-agent overrides", () => {
+  it("inherit every field they do not set from the fleet, not from schema defaults", () => {
+    const fleet = parseFleetConfig(
+      {
+        environment: "dev",
+        resourcePool: { cpu: "64", memory: "256Gi", storage: "10Ti" },
+        monitoring: { thresholds: { queueDepthCritical: 20000 }, slo: { availability: 0.99 } },
+        release: { analysis: { interval: "30s", maxErrorRate: 0.02 } },
+        agents: [
+          {
+            id: "a",
+            image: "example/a",
+            version: "1.0.0",
+            alertThresholds: { errorRate: 0.01 },
+            slo: { latency: 0.95 },
+            strategy: { type: "canary", analysis: { minDataQuality: 0.9 } },
+          },
+        ],
+      },
+      { source: "test" },
+    );
+    const [agent] = fleet.agents;
+    expect(agent?.alertThresholds).toMatchObject({ errorRate: 0.01, queueDepthCritical: 20000 });
+    expect(agent?.slo).toMatchObject({ availability: 0.99, latency: 0.95 });
+    expect(agent?.strategy.type === "canary" && agent.strategy.analysis).toMatchObject({
+      interval: "30s",
+      maxErrorRate: 0.02,
+      minDataQuality: 0.9,
+    });
   });
 });

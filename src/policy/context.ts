@@ -1,0 +1,92 @@
+/**
+ * The policy context from a validated fleet. The offline run builds it from the stack file; the
+ * pack builds it from the same stack config, which Pulumi hands every policy pack (`PULUMI_CONFIG`):
+ * one function, so both see the same environment, enforcement and exposure rules.
+ */
+import { type EnforcementLevel, type FleetConfig, parseBytes, parseCpu } from "../config/index.ts";
+import type { PolicyContext } from "./types.ts";
+
+export function policyContextFromFleet(fleet: FleetConfig, stack: string): PolicyContext {
+  const pool = fleet.resourcePool;
+  return {
+    stack,
+    environment: fleet.environment,
+    enforcement: fleet.policy.enforcement,
+    overrides: { ...fleet.policy.overrides },
+    allowLoadBalancers: fleet.policy.allowLoadBalancers,
+    externalAgents: fleet.agents
+      .filter((agent) => agent.externalAccess)
+      .map((agent) => `${agent.cluster}/${agent.id}`)
+      .sort(),
+    encryptedStorageClasses: Object.fromEntries(
+      fleet.clusters.map((cluster) => [cluster.name, cluster.encryptedStorageClass]),
+    ),
+    resourcePool: {
+      cpu: parseCpu(pool.cpu) ?? 0,
+      memory: parseBytes(pool.memory) ?? 0,
+      storage: parseBytes(pool.storage) ?? 0,
+      gpu: pool.gpu,
+    },
+  };
+}
+
+/** Pulumi policy pack config (`--policy-pack-config`): per policy a level, or settings with one. */
+type PackLevel = EnforcementLevel | "remediate";
+export type PackConfig = Record<
+  string,
+  PackLevel | ({ enforcementLevel?: PackLevel } & Record<string, unknown>)
+>;
+
+/**
+ * The enforcement a policy is declared with in the pack: `policy.overrides` over the stack's level
+ * (`policy.enforcement`, defaulting to mandatory in prod and advisory elsewhere).
+ */
+export function declaredEnforcement(policy: string, context: PolicyContext): EnforcementLevel {
+  return context.overrides[policy] ?? context.enforcement;
+}
+
+/**
+ * The enforcement a violation is reported at, as the Pulumi engine decides it: the level given in
+ * pack config for the policy (or for `all`), else the declared one.
+ */
+export function effectiveEnforcement(
+  policy: string,
+  context: PolicyContext,
+  packConfig: PackConfig = {},
+): EnforcementLevel {
+  const own = packConfig[policy];
+  const ownLevel = typeof own === "string" ? own : own?.enforcementLevel;
+  const all = packConfig.all;
+  const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
+  const level: string = ownLevel ?? allLevel ?? declaredEnforcement(policy, context);
+  // Validation has no remediation step: the engine reports `remediate` policies as mandatory.
+  return level === "remediate" ? "mandatory" : (level as EnforcementLevel);
+}
+
+/** The settings a policy's pack config provides (everything but its enforcement level). */
+export function packSettings(policy: string, packConfig: PackConfig = {}): Record<string, unknown> {
+  const own = packConfig[policy];
+  if (own === undefined || typeof own === "string") return {};
+  const { enforcementLevel: _level, ...settings } = own;
+  return settings;
+}
+
+/** `policy.overrides` naming a policy that does not exist is a typo that would silently do nothing. */
+export function assertKnownPolicies(
+  names: readonly string[],
+  context: PolicyContext,
+  packConfig: PackConfig = {},
+) {
+  const known = new Set(names);
+  const unknown = [
+    ...Object.keys(context.overrides).map((name) => ({ name, where: "policy.overrides" })),
+    ...Object.keys(packConfig)
+      .filter((name) => name !== "all")
+      .map((name) => ({ name, where: "policy config" })),
+  ].filter(({ name }) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `${unknown.map(({ name, where }) => `${where} names unknown policy "${name}"`).join("; ")}. Known policies: ${names.join(", ")}`,
+    );
+  }
+}

@@ -1,0 +1,98 @@
+/** `npm run policy` through its real CLI: the table, the exit code on mandatory failures, formats and pack config. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POLICY_NAMES } from "../../src/policy/registry.ts";
+import { type CliRun, PROJECT_DIR } from "../render/renderCli.ts";
+import { VIOLATIONS_STACK } from "./support/stacks.ts";
+
+const BIN = join(PROJECT_DIR, "node_modules", ".bin");
+
+function runPolicy(args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(BIN, "tsx"), ["src/cli/policy.ts", ...args], {
+      cwd: PROJECT_DIR,
+      env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ""}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "policy-cli-"));
+const advisoryConfig = join(scratch, "advisory.json");
+let prod: CliRun;
+let violations: CliRun;
+let advisory: CliRun;
+let dev: CliRun;
+let badFormat: CliRun;
+
+beforeAll(async () => {
+  writeFileSync(advisoryConfig, JSON.stringify({ all: "advisory" }));
+  [prod, violations, advisory, dev, badFormat] = await Promise.all([
+    runPolicy(["--stack", "prod"]),
+    runPolicy(["--stack", VIOLATIONS_STACK]),
+    runPolicy(["--stack", VIOLATIONS_STACK, "--policy-config", advisoryConfig, "--format", "markdown"]),
+    runPolicy(["--stack", "dev", "--format", "json"]),
+    runPolicy(["--stack", "dev", "--format", "xml"]),
+  ]);
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("npm run policy", () => {
+  it("passes prod with exit 0", () => {
+    expect(prod.status).toBe(0);
+    expect(prod.stdout).toMatch(
+      new RegExp(
+        `^agent-fleet policies · stack prod · ${POLICY_NAMES.length} policies on \\d+ objects · [\\d.]+ ms\n\nNo violations\\.\n$`,
+      ),
+    );
+  });
+
+  it("prints a table of violations and exits 1 when a mandatory policy fails", () => {
+    expect(violations.status).toBe(1);
+    const lines = violations.stdout.split("\n");
+    expect(lines[2]).toMatch(/^POLICY +RESOURCE +MESSAGE +ENFORCEMENT$/);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^prod-replica-floor +data-processing\/HorizontalPodAutoscaler\/ingest +spec\.minReplicas is 2, below the prod floor of 3: raise replicas\.min to 3 +mandatory$/,
+      ),
+    );
+    expect(violations.stdout).toContain(
+      "7 violation(s): 7 mandatory, 0 advisory. Mandatory violations block `pulumi up`.",
+    );
+  });
+
+  it("takes pack config like `pulumi preview --policy-pack-config`, and prints markdown for PR comments", () => {
+    expect(advisory.status).toBe(0);
+    expect(advisory.stdout).toMatch(/^#### ⚠️ Policies · violations\n/);
+    expect(advisory.stdout).toContain(
+      '| `image-pinned` | `data-processing/Deployment/export` | container "agent" image ghcr.io/agent-fleet/export-agent:latest uses the mutable tag "latest": pin a release tag or digest | advisory |',
+    );
+    expect(advisory.stdout).toContain("7 violation(s): 0 mandatory, 7 advisory.");
+  });
+
+  it("prints JSON on request, and rejects unknown formats", () => {
+    expect(dev.status).toBe(0);
+    const report = JSON.parse(dev.stdout) as {
+      stack: string;
+      findings: unknown[];
+      evaluated: Array<{ enforcement: string }>;
+    };
+    expect(report).toMatchObject({ stack: "dev", findings: [] });
+    expect(report.evaluated.every(({ enforcement }) => enforcement === "advisory")).toBe(true);
+    expect(badFormat.status).toBe(1);
+    expect(badFormat.stderr).toContain("--format xml: use one of table, markdown, json");
+  });
+});
