@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Agent } from "./components/agent.ts";
 import { AgentCluster } from "./components/agentCluster.ts";
+import { defineRolloutController } from "./components/controller/rolloutController.ts";
 import { registerObject } from "./components/kubeObject.ts";
 import { defineMonitoring } from "./components/monitoring/index.ts";
 import type { FleetConfig } from "./config/index.ts";
@@ -49,8 +50,10 @@ export function defineFleet(fleet: FleetConfig = loadFleetFromPulumi()): FleetOu
       agentRolloutCrd: crd,
     });
   });
+  const agentNamespaces = [...clusters.values()].map((cluster) => cluster.namespaceResource);
+  const controller = defineRolloutController(fleet, crd, { agentNamespaces });
   const { monitoring, alerting } = defineMonitoring(rendered, {
-    namespaces: [...clusters.values()].map((cluster) => cluster.namespaceResource),
+    namespaces: [...agentNamespaces, controller.namespaceResource],
   });
   return {
     environment: fleet.environment,
@@ -62,6 +65,6 @@ export function defineFleet(fleet: FleetConfig = loadFleetFromPulumi()): FleetOu
       strategy: agent.strategy.type,
       serviceDns: (agents[index] as Agent).serviceDns,
     })),
-    resources: [crd, ...fleetWide, ...clusters.values(), ...agents, monitoring, alerting],
+    resources: [crd, ...fleetWide, ...clusters.values(), ...agents, controller, monitoring, alerting],
   };
 }

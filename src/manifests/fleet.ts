@@ -8,6 +8,8 @@ import { buildClusterObjects } from "./agentCluster/index.ts";
 import { buildAgentRolloutCrd } from "./agentRolloutCrd.ts";
 import { buildAdapterRulesConfigMap } from "./autoscaling/adapterRules.ts";
 import { assertCapacity } from "./capacity.ts";
+import { buildRolloutControllerObjects } from "./controller/index.ts";
+import { rolloutControllerSpec } from "./controller/spec.ts";
 import { renderMonitoring } from "./monitoring/index.ts";
 import { type RenderedFleet, sortObjects } from "./types.ts";
 
@@ -21,11 +23,14 @@ export function renderFleet(fleet: FleetConfig): RenderedFleet {
   );
   const agents = Object.fromEntries(fleet.agents.map((agent) => [agent.id, buildAgentObjects(agent, fleet)]));
   const monitoring = renderMonitoring(fleet);
+  // Registered by the RolloutController component from the same builder.
+  const controller = buildRolloutControllerObjects(rolloutControllerSpec(fleet));
   const objects = sortObjects([
     ...crds,
     ...autoscaling,
     ...Object.values(clusters).flat(),
     ...Object.values(agents).flat(),
+    ...controller,
     ...monitoring.monitoringObjects,
     ...monitoring.alertingObjects,
   ]);
@@ -35,6 +40,7 @@ export function renderFleet(fleet: FleetConfig): RenderedFleet {
     autoscaling,
     clusters,
     agents,
+    controller,
     monitoring: monitoring.monitoringObjects,
     alerting: monitoring.alertingObjects,
     prometheusRules: monitoring.ruleFile,

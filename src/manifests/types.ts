@@ -25,6 +25,8 @@ export interface RenderedFleet {
   autoscaling: KubeObject[];
   /** Objects of each agent cluster (namespace, quota, policies, RBAC), by cluster name. */
   clusters: Record<string, KubeObject[]>;
+  /** The rollout controller's namespace, workload and RBAC (the RolloutController component). */
+  controller: KubeObject[];
   /** Objects of each agent (workload, services, autoscaling, …), by agent id. */
   agents: Record<string, KubeObject[]>;
   /** Rules, monitors, dashboard ConfigMaps (and an own Prometheus): the Monitoring component's. */

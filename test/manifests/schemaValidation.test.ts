@@ -11,7 +11,11 @@ describe("every rendered object is valid against its real schema", () => {
 
   it("rejects deliberately broken objects, so the check can fail", async () => {
     const { rendered } = renderStack("prod");
-    const deployment = structuredClone(rendered.objects.find((object) => object.kind === "Deployment"));
+    const deployment = structuredClone(
+      rendered.objects.find(
+        (object) => object.kind === "Deployment" && object.metadata.namespace === "data-processing",
+      ),
+    );
     const rollout = structuredClone(rendered.objects.find((object) => object.kind === "AgentRollout"));
     const hpa = structuredClone(rendered.objects.find((object) => object.kind === "HorizontalPodAutoscaler"));
     if (!deployment || !rollout || !hpa)

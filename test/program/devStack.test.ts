@@ -7,8 +7,11 @@ describe("Pulumi program under mocks: dev stack", () => {
     expect(outputs.environment).toBe("dev");
     expect(outputs.agents.map((agent) => agent.id)).toEqual(["ingest", "enrich", "export"]);
     const namespaces = resources.filter((resource) => resource.type === "kubernetes:core/v1:Namespace");
-    expect(namespaces.map((resource) => resource.name)).toEqual(["data-processing"]);
-    expect(namespaces[0]?.inputs).toMatchObject({
+    expect(namespaces.map((resource) => resource.name).sort()).toEqual([
+      "agent-fleet-system",
+      "data-processing",
+    ]);
+    expect(namespaces.find((resource) => resource.name === "data-processing")?.inputs).toMatchObject({
       metadata: { labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
     });
   });

@@ -14,6 +14,6 @@ describe("Pulumi program under mocks: prod stack", () => {
     expect(new Set(outputs.agents.map((agent) => agent.cluster))).toEqual(
       new Set(["data-processing", "ml-inference"]),
     );
-    expect(resources.filter((resource) => resource.type === "kubernetes:core/v1:Namespace")).toHaveLength(2);
+    expect(resources.filter((resource) => resource.type === "kubernetes:core/v1:Namespace")).toHaveLength(3);
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * `RolloutController`: the rollout controller's namespace, ServiceAccount, least-privilege RBAC,
+ * Deployment (two replicas, leader-elected), PodDisruptionBudget and NetworkPolicies; optionally
+ * its PodMonitor and alerts. A thin wrapper: the objects come from `src/manifests/controller`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { FleetConfig } from "../../config/index.ts";
+import {
+  buildRolloutControllerMonitoring,
+  buildRolloutControllerObjects,
+  type RolloutControllerSpec,
+  rolloutControllerSpec,
+} from "../../manifests/controller/index.ts";
+import { registerObject } from "../kubeObject.ts";
+
+export interface RolloutControllerArgs {
+  /** Image, namespaces, Prometheus URL… Build it with `rolloutControllerSpec(fleet)`. */
+  spec: RolloutControllerSpec;
+  /** The AgentRollout CRD (registered by the program): the controller starts only after it. */
+  crd: pulumi.Resource;
+  /**
+   * Agent Namespace resources: the controller's RoleBindings live there.
+   * @default []
+   */
+  agentNamespaces?: pulumi.Resource[];
+  /**
+   * Also register the controller's PodMonitor and PrometheusRule. Leave off when the fleet's
+   * Monitoring component already renders them (it does: `buildPodMonitors`, `controllerAlertRules`);
+   * turn on for a stack that deploys the controller without fleet monitoring.
+   * @default false
+   */
+  monitoring?: { fleet: FleetConfig };
+}
+
+export class RolloutController extends pulumi.ComponentResource {
+  /** Namespace the controller runs in. */
+  readonly namespace: pulumi.Output<string>;
+  /** The controller's Namespace resource, for `dependsOn` of objects placed in it (e.g. its PodMonitor). */
+  readonly namespaceResource: pulumi.CustomResource;
+  /** The controller Deployment's name. */
+  readonly deploymentName: pulumi.Output<string>;
+  readonly children: pulumi.CustomResource[];
+
+  constructor(name: string, args: RolloutControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("agent-fleet:index:RolloutController", name, {}, opts);
+    const { namespace, children } = createRolloutControllerResources(args, this);
+    this.namespaceResource = namespace;
+    this.children = children;
+    this.namespace = pulumi.output(args.spec.namespace);
+    this.deploymentName = pulumi.output(args.spec.name);
+    this.registerOutputs({ namespace: this.namespace, deploymentName: this.deploymentName });
+  }
+}
+
+export function createRolloutControllerResources(args: RolloutControllerArgs, parent: pulumi.Resource) {
+  const objects = [
+    ...buildRolloutControllerObjects(args.spec),
+    ...(args.monitoring ? buildRolloutControllerMonitoring(args.monitoring.fleet, args.spec) : []),
+  ];
+  const namespaceObject = objects.find((object) => object.kind === "Namespace");
+  if (!namespaceObject) throw new Error("rollout controller: rendered objects lack its Namespace");
+  const namespace = registerObject(namespaceObject, { parent });
+  const rest = objects
+    .filter((object) => object !== namespaceObject)
+    .map((object) => {
+      const inAgentNamespace =
+        object.metadata.namespace !== undefined && object.metadata.namespace !== args.spec.namespace;
+      const dependsOn = [args.crd, ...(inAgentNamespace ? (args.agentNamespaces ?? []) : [namespace])];
+      return registerObject(object, { parent, dependsOn });
+    });
+  return { namespace, children: [namespace, ...rest] };
+}
+
+export interface DefineRolloutControllerOptions extends pulumi.ComponentResourceOptions {
+  /** Agent Namespace resources (each AgentCluster's `namespaceResource`). @default [] */
+  agentNamespaces?: pulumi.Resource[];
+  /** Register the controller's own PodMonitor and alerts. @default false */
+  monitoring?: boolean;
+  /** Adjust the spec derived from the config (e.g. replicas, log level). */
+  customize?: (spec: RolloutControllerSpec) => RolloutControllerSpec;
+}
+
+/** What `src/program.ts` calls: the controller of this fleet, started after the CRD. */
+export function defineRolloutController(
+  fleet: FleetConfig,
+  crd: pulumi.Resource,
+  options: DefineRolloutControllerOptions = {},
+): RolloutController {
+  const { agentNamespaces, monitoring, customize, ...opts } = options;
+  const base = rolloutControllerSpec(fleet);
+  const spec = customize ? customize(base) : base;
+  return new RolloutController(
+    "rollout-controller",
+    { spec, crd, agentNamespaces, monitoring: monitoring ? { fleet } : undefined },
+    opts,
+  );
+}

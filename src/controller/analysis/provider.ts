@@ -1,0 +1,27 @@
+/**
+ * The metric provider port (two methods, as Flagger's): `runQuery` answers one number or throws
+ * one of three sentinel errors, so "no data" is never mistaken for a value and a dead provider is
+ * never mistaken for a bad canary.
+ */
+
+/** The query ran and matched no samples (or only NaN): never a success. */
+export class NoDataError extends Error {
+  override readonly name = "NoDataError";
+}
+
+/** The provider answered but refused or could not reduce the query to one value (4xx, several series). */
+export class QueryRejectedError extends Error {
+  override readonly name = "QueryRejectedError";
+}
+
+/** The provider could not be asked: unreachable, timing out, failing (5xx) or the circuit is open. */
+export class ProviderUnavailableError extends Error {
+  override readonly name = "ProviderUnavailableError";
+}
+
+export interface MetricProvider {
+  /** One scalar for the query; throws NoDataError, QueryRejectedError or ProviderUnavailableError. */
+  runQuery(query: string): Promise<number>;
+  /** Whether queries can be answered now (cheap; honours the circuit breaker). */
+  isOnline(): Promise<boolean>;
+}

@@ -1,0 +1,101 @@
+/** Text views of an AgentRollout for `status` and `watch` (pure: object in, lines out). */
+import type { AgentRolloutSpec, AgentRolloutStatus, Track } from "../../crd/agentRollout.ts";
+import type { KubeObject } from "../kube/cluster.ts";
+
+export interface TrackView {
+  replicas: number;
+  ready: number;
+  revision?: string;
+}
+
+function bar(percent: number, width = 20): string {
+  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
+  return `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
+}
+
+function stepLine(spec: AgentRolloutSpec | undefined, status: AgentRolloutStatus): string | undefined {
+  const steps = spec?.strategy?.canary?.steps;
+  if (!steps || status.canaryRevision === undefined) return undefined;
+  const index = status.currentStepIndex ?? 0;
+  const step = steps[index];
+  const pause = step?.pause
+    ? step.pause.durationSeconds
+      ? `, then pause ${step.pause.durationSeconds}s`
+      : ", then wait for promote"
+    : "";
+  const canary = status.activeTrack === "green" ? "blue" : "green";
+  const achieved = status.weights?.[canary] ?? 0;
+  return `step      ${index + 1}/${steps.length}  ${bar(achieved)} ${achieved}% to ${canary} (step asks ${step?.setWeight}%${pause})`;
+}
+
+function analysisLine(spec: AgentRolloutSpec | undefined, status: AgentRolloutStatus): string | undefined {
+  const analysis = status.analysis;
+  if (!analysis) return undefined;
+  const config = spec?.strategy?.canary?.analysis ?? spec?.strategy?.blueGreen?.analysis;
+  const limits = config
+    ? ` (need ${config.count}, fail after ${config.failureLimit}, pause after ${config.inconclusiveLimit})`
+    : "";
+  const last = analysis.lastMeasurements
+    .map(
+      (m) =>
+        `${m.metric}=${m.value !== undefined ? Number(m.value.toPrecision(4)) : "n/a"} ${m.phase === "Successful" ? "✓" : m.phase === "Failed" ? "✗" : "?"}`,
+    )
+    .join("  ");
+  return `analysis  ${analysis.successes} passed, ${analysis.failures} failed, ${analysis.inconclusives} inconclusive${limits}${last ? `\n          last: ${last}` : ""}`;
+}
+
+export function renderRollout(rollout: KubeObject, tracks: Partial<Record<Track, TrackView>> = {}): string {
+  const spec = rollout.spec as AgentRolloutSpec | undefined;
+  const status = (rollout.status ?? {}) as AgentRolloutStatus;
+  const strategy = spec?.strategy?.canary ? "canary" : spec?.strategy?.blueGreen ? "blueGreen" : "unknown";
+  const active = status.activeTrack ?? "-";
+  const idle = status.activeTrack === "green" ? "blue" : "green";
+  const lines = [
+    `AgentRollout ${rollout.metadata.namespace}/${rollout.metadata.name}   phase ${status.phase ?? "Pending"}   strategy ${strategy}   router ${spec?.traffic?.router ?? "-"}`,
+    `revision  stable ${status.stableRevision ?? "-"} on ${active}${status.canaryRevision ? `   new ${status.canaryRevision} on ${idle}` : ""}${status.abortedRevision ? `   aborted ${status.abortedRevision}${status.abortedBy ? ` by ${status.abortedBy}` : ""}` : ""}`,
+  ];
+  const step = stepLine(spec, status);
+  if (step) lines.push(step);
+  if (status.weights)
+    lines.push(
+      `weights   blue ${status.weights.blue}%  green ${status.weights.green}%   (read back from the router)`,
+    );
+  const trackText = (["blue", "green"] as const)
+    .filter((track) => tracks[track])
+    .map(
+      (track) =>
+        `${track} ${tracks[track]?.ready}/${tracks[track]?.replicas} ready${tracks[track]?.revision ? ` (${tracks[track]?.revision})` : ""}`,
+    );
+  if (trackText.length > 0)
+    lines.push(
+      `pods      ${trackText.join("   ")}   desired ${spec?.replicas ?? spec?.minReplicas ?? "?"} per track`,
+    );
+  const analysis = analysisLine(spec, status);
+  if (analysis) lines.push(analysis);
+  if (status.pause)
+    lines.push(
+      `paused    ${status.pause.reason}${status.pause.by ? ` by ${status.pause.by}` : ""} since ${status.pause.since}`,
+    );
+  if (status.scaleDownAt) lines.push(`retire    previous track at ${status.scaleDownAt}`);
+  if (status.lastAction)
+    lines.push(
+      `action    ${status.lastAction.action} by ${status.lastAction.by} at ${status.lastAction.at}: ${status.lastAction.result}`,
+    );
+  const conditions = (status.conditions ?? []).map((c) => `${c.type}=${c.status}`).join("  ");
+  if (conditions) lines.push(`conditions ${conditions}`);
+  if (status.message) lines.push(`message   ${status.message}`);
+  return lines.join("\n");
+}
+
+/** One line per change, for logs and non-terminal output. */
+export function renderProgressLine(rollout: KubeObject): string {
+  const status = (rollout.status ?? {}) as AgentRolloutStatus;
+  const weights = status.weights
+    ? `blue ${status.weights.blue}% green ${status.weights.green}%`
+    : "weights -";
+  const step =
+    status.currentStepIndex !== undefined && status.canaryRevision
+      ? ` step ${status.currentStepIndex + 1}`
+      : "";
+  return `${new Date().toISOString()} ${status.phase ?? "Pending"}${step} ${weights} — ${status.message ?? ""}`;
+}

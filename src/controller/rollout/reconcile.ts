@@ -1,0 +1,201 @@
+/**
+ * One reconcile of one AgentRollout, as a straight pipeline: read → decide → act → one status
+ * patch → events and audit. Every step is small; I/O steps record failures as problems and the
+ * pass still ends with its status write, so a restarted or newly elected controller resumes from
+ * exactly what this pass decided.
+ */
+import type { Logger } from "pino";
+import {
+  AGENT_ROLLOUT_API_VERSION,
+  type AgentRolloutStatus,
+  agentRolloutSpecSchema,
+  agentRolloutStatusSchema,
+  type Track,
+} from "../../crd/agentRollout.ts";
+import type { MetricProvider } from "../analysis/provider.ts";
+import { type Clock, isoTime } from "../clock.ts";
+import { type Cluster, KINDS, type KubeObject, keyOf, parseKey } from "../kube/cluster.ts";
+import { errorMessage } from "../kube/errors.ts";
+import type { RouterRegistry } from "../traffic/registry.ts";
+import { splitsTraffic, type TrafficRouter } from "../traffic/router.ts";
+import { applyManualAction } from "./actions.ts";
+import { actuateTracks, actuateTraffic, observeTraffic, syncServices } from "./actuate.ts";
+import { analyse } from "./analysisStep.ts";
+import { removeCondition, setCondition } from "./conditions.ts";
+import type { Decision, PendingEvent, ReconcileContext } from "./context.ts";
+import { completeScaleDown, detectRevision, initialize, markStepInPlace, progress } from "./decisions.ts";
+import { derivePhase } from "./phase.ts";
+import { revisionOf } from "./revision.ts";
+import { finalizeStatus, mergePatchBetween, statusPatch } from "./status.ts";
+import { observeTrack, trackName } from "./tracks.ts";
+
+export interface ReconcileDependencies {
+  cluster: Cluster;
+  routers: RouterRegistry;
+  provider: MetricProvider;
+  clock: Clock;
+  logger: Logger;
+  /** Cached track Deployment by namespace and name (the informer), read before each pass. */
+  lookupDeployment(namespace: string, name: string): KubeObject | undefined;
+}
+
+export interface ReconcileResult {
+  /** The AgentRollout as written by the status patch (undefined when nothing changed). */
+  written: KubeObject | undefined;
+  phase: AgentRolloutStatus["phase"];
+  status: AgentRolloutStatus;
+  decisions: Decision[];
+  events: PendingEvent[];
+  /** Reconcile again after this long, whatever happens meanwhile. */
+  requeueAfterMs: number | undefined;
+  /** Problems that did not stop the pass (retried with backoff). */
+  problems: string[];
+}
+
+/** Parses spec and status; an unusable spec is reported in status and stops the pass. */
+function buildContext(
+  deps: ReconcileDependencies,
+  rollout: KubeObject,
+): ReconcileContext | { invalid: string; status: AgentRolloutStatus } {
+  const parsedStatus = agentRolloutStatusSchema.safeParse(rollout.status ?? {});
+  const original = parsedStatus.success ? parsedStatus.data : ((rollout.status ?? {}) as AgentRolloutStatus);
+  const parsed = agentRolloutSpecSchema.safeParse(rollout.spec);
+  if (!parsed.success)
+    return {
+      invalid: `spec is invalid: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+      status: original,
+    };
+  const spec = parsed.data;
+  if (!spec.strategy.canary === !spec.strategy.blueGreen)
+    return { invalid: "spec.strategy needs exactly one of canary or blueGreen", status: original };
+  let router: TrafficRouter;
+  try {
+    router = deps.routers.forSpec(spec.traffic.router);
+  } catch (error) {
+    return {
+      invalid: `traffic.router ${spec.traffic.router} is unusable here: ${errorMessage(error)}`,
+      status: original,
+    };
+  }
+  if (spec.strategy.canary && !splitsTraffic(router)) {
+    return {
+      invalid: `a canary needs a router that splits traffic; ${router.kind} only switches (use blueGreen or another router)`,
+      status: original,
+    };
+  }
+  const key = parseKey(keyOf(rollout));
+  return {
+    now: deps.clock.now(),
+    key,
+    rollout,
+    spec,
+    desiredRevision: revisionOf(spec.template),
+    desiredReplicas: spec.replicas ?? spec.minReplicas,
+    router,
+    owner: {
+      apiVersion: AGENT_ROLLOUT_API_VERSION,
+      kind: "AgentRollout",
+      name: key.name,
+      uid: rollout.metadata.uid ?? "",
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+    original,
+    status: structuredClone(original),
+    tracks: { blue: undefined, green: undefined },
+    weights: undefined,
+    events: [],
+    decisions: [],
+    wakeAt: undefined,
+    problems: [],
+  };
+}
+
+function observeTracks(deps: ReconcileDependencies, context: ReconcileContext): void {
+  for (const track of ["blue", "green"] as Track[]) {
+    context.tracks[track] = observeTrack(
+      deps.lookupDeployment(context.key.namespace, trackName(context.spec.agent, track)),
+    );
+  }
+}
+
+/** The one status write of a pass, conditional on the resourceVersion the pass read (409 → re-read). */
+async function persist(
+  deps: ReconcileDependencies,
+  rollout: KubeObject,
+  patch: unknown,
+): Promise<KubeObject | undefined> {
+  if (patch === undefined) return undefined;
+  const key = parseKey(keyOf(rollout));
+  return deps.cluster.patchStatus(
+    KINDS.agentRollout,
+    key,
+    patch as Record<string, unknown>,
+    rollout.metadata.resourceVersion,
+  );
+}
+
+async function reconcileInvalid(
+  deps: ReconcileDependencies,
+  rollout: KubeObject,
+  invalid: string,
+  original: AgentRolloutStatus,
+): Promise<ReconcileResult> {
+  const status = structuredClone(original);
+  setCondition(status, "InvalidSpec", "True", "InvalidSpec", invalid, isoTime(deps.clock.now()));
+  status.phase = "Degraded";
+  status.message = invalid;
+  status.observedGeneration = rollout.metadata.generation;
+  const written = await persist(deps, rollout, mergePatchBetween(original, status));
+  return {
+    written,
+    phase: status.phase,
+    status,
+    decisions: [],
+    events: written ? [{ type: "Warning", reason: "InvalidSpec", message: invalid }] : [],
+    requeueAfterMs: undefined,
+    problems: [invalid],
+  };
+}
+
+async function step(context: ReconcileContext, name: string, action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    context.problems.push(`${name}: ${errorMessage(error)}`);
+  }
+}
+
+export async function reconcileRollout(
+  deps: ReconcileDependencies,
+  rollout: KubeObject,
+): Promise<ReconcileResult> {
+  const built = buildContext(deps, rollout);
+  if ("invalid" in built) return reconcileInvalid(deps, rollout, built.invalid, built.status);
+  const context = built;
+  removeCondition(context.status, "InvalidSpec");
+  initialize(context);
+  observeTracks(deps, context);
+  await step(context, "read traffic", () => observeTraffic(context));
+  applyManualAction(context);
+  detectRevision(context);
+  await step(context, "analysis", () => analyse(context, deps.provider));
+  progress(context);
+  await step(context, "route traffic", () => actuateTraffic(context));
+  await step(context, "size tracks", () => actuateTracks(deps.cluster, context));
+  markStepInPlace(context);
+  completeScaleDown(context);
+  await step(context, "services", () => syncServices(deps.cluster, context));
+  finalizeStatus(context);
+  const written = await persist(deps, rollout, statusPatch(context));
+  const due = context.wakeAt !== undefined ? Math.max(20, deps.clock.delayUntil(context.wakeAt)) : undefined;
+  return {
+    written,
+    phase: derivePhase(context.spec, context.status),
+    status: context.status,
+    decisions: context.decisions,
+    events: context.events,
+    requeueAfterMs: due,
+    problems: context.problems,
+  };
+}

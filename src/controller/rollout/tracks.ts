@@ -1,0 +1,132 @@
+/**
+ * Track Deployments (`<agent>-blue`, `<agent>-green`): built from the AgentRollout's template,
+ * sized by pure rules. The stable track is always at full size (so an abort never lands on an
+ * under-scaled side); the canary track is sized by its weight (at least one pod); a track is
+ * scaled to 0 only once the router reads back no traffic on it.
+ */
+import type { AgentRolloutSpec, Track } from "../../crd/agentRollout.ts";
+import { KINDS, type KubeObject } from "../kube/cluster.ts";
+import { sizesReplicas, type TrafficRouter } from "../traffic/router.ts";
+import {
+  CONTROLLER_NAME,
+  MANAGED_BY_LABEL,
+  REVISION_LABEL,
+  type ReconcileContext,
+  ROLLOUT_LABEL,
+  type TrackState,
+} from "./context.ts";
+import { currentStep, idleTrack } from "./phase.ts";
+
+export function trackName(agent: string, track: Track): string {
+  return `${agent}-${track}`;
+}
+
+interface PodTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: unknown;
+}
+
+/** Labels every pod of the track carries: template labels, selector, agent, track, revision. */
+export function trackPodLabels(
+  spec: AgentRolloutSpec,
+  track: Track,
+  revision: string,
+): Record<string, string> {
+  const template = spec.template as PodTemplate;
+  return {
+    ...template.metadata?.labels,
+    ...spec.selector.matchLabels,
+    agent: spec.agent,
+    track,
+    [REVISION_LABEL]: revision,
+  };
+}
+
+export function buildTrackDeployment(context: ReconcileContext, track: Track, replicas: number): KubeObject {
+  const { spec, key, owner, desiredRevision } = context;
+  const template = spec.template as PodTemplate;
+  const podLabels = trackPodLabels(spec, track, desiredRevision);
+  return {
+    apiVersion: KINDS.deployment.apiVersion,
+    kind: KINDS.deployment.kind,
+    metadata: {
+      name: trackName(spec.agent, track),
+      namespace: key.namespace,
+      labels: {
+        ...spec.selector.matchLabels,
+        agent: spec.agent,
+        track,
+        [REVISION_LABEL]: desiredRevision,
+        [ROLLOUT_LABEL]: key.name,
+        [MANAGED_BY_LABEL]: CONTROLLER_NAME,
+      },
+      ownerReferences: [owner],
+    },
+    spec: {
+      replicas,
+      // The selector is immutable: it names the track, never the revision.
+      selector: { matchLabels: { ...spec.selector.matchLabels, agent: spec.agent, track } },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+      template: { ...template, metadata: { ...template.metadata, labels: podLabels } },
+    },
+  };
+}
+
+interface DeploymentShape {
+  spec?: { replicas?: number };
+  status?: { observedGeneration?: number; readyReplicas?: number };
+}
+
+export function observeTrack(object: KubeObject | undefined): TrackState | undefined {
+  if (!object) return undefined;
+  const shape = object as unknown as DeploymentShape;
+  const current = (shape.status?.observedGeneration ?? 0) >= (object.metadata.generation ?? 1);
+  return {
+    object,
+    revision: object.metadata.labels?.[REVISION_LABEL],
+    replicas: shape.spec?.replicas ?? 1,
+    readyReplicas: current ? (shape.status?.readyReplicas ?? 0) : 0,
+  };
+}
+
+/** Pods the canary needs for `weight` percent: the router decides when traffic follows pod counts. */
+export function canaryReplicas(router: TrafficRouter, desiredReplicas: number, weight: number): number {
+  if (sizesReplicas(router)) return router.canaryReplicas(desiredReplicas, weight);
+  if (weight <= 0) return 0;
+  return weight >= 100 ? desiredReplicas : Math.max(1, Math.ceil((desiredReplicas * weight) / 100));
+}
+
+export interface TrackPlan {
+  replicas: number;
+  /** The track must run the desired revision (created or updated from the template). */
+  desiredTemplate: boolean;
+}
+
+/** Replicas and template of the idle (canary / preview / previous) track for this pass. */
+function idlePlan(context: ReconcileContext): TrackPlan {
+  const { status, desiredReplicas, weights } = context;
+  const idle = idleTrack(status);
+  if (status.canaryRevision) {
+    const step = currentStep(context.spec, status);
+    const replicas = step ? canaryReplicas(context.router, desiredReplicas, step.setWeight) : desiredReplicas;
+    return { replicas, desiredTemplate: true };
+  }
+  const current = context.tracks[idle]?.replicas ?? 0;
+  // Kept for rollback until its time, or for as long as a user holds the release.
+  const kept =
+    status.scaleDownAt !== undefined &&
+    (context.now < Date.parse(status.scaleDownAt) || status.pause !== undefined);
+  if (kept) return { replicas: Math.max(current, desiredReplicas), desiredTemplate: false };
+  // Scale down only when traffic is confirmed off the track (read back, not assumed).
+  const trafficOff = weights !== undefined && weights[idle] === 0;
+  return { replicas: trafficOff ? 0 : current, desiredTemplate: false };
+}
+
+export function planTracks(context: ReconcileContext): Record<Track, TrackPlan> {
+  const active = context.status.activeTrack ?? "blue";
+  const activePlan: TrackPlan = {
+    replicas: context.desiredReplicas,
+    desiredTemplate: context.status.stableRevision === context.desiredRevision,
+  };
+  return { [active]: activePlan, [idleTrack(context.status)]: idlePlan(context) } as Record<Track, TrackPlan>;
+}

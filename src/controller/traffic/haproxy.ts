@@ -1,0 +1,82 @@
+/**
+ * HAProxy router for the local sandbox (where no Gateway API implementation runs): server weights
+ * over the runtime API. Layout from the sandbox gateway: one backend per agent, server slots per
+ * track (`blue1`…, `green1`…); a track's share is spread evenly over its slots in rotation.
+ */
+import type { Track } from "../../crd/agentRollout.ts";
+import { haproxyBackendName, trackOfServer } from "../../sandbox/gateway/naming.ts";
+import { HaproxyRuntime, inRotation, type ServerState } from "./haproxyRuntime.ts";
+import {
+  type RouteTarget,
+  shares,
+  type TrafficRouter,
+  type TrafficSplitter,
+  type Weights,
+  weightsTo,
+} from "./router.ts";
+
+const MAX_SERVER_WEIGHT = 256;
+
+/** Integer server weights giving each track its percent, split evenly across its servers in rotation. */
+export function serverWeights(servers: readonly ServerState[], weights: Weights): Map<string, number> {
+  const live = servers.filter(inRotation);
+  const count: Record<Track, number> = { blue: 0, green: 0 };
+  for (const server of live) {
+    const track = trackOfServer(server.name);
+    if (track) count[track] += 1;
+  }
+  const perServer = (track: Track) => (count[track] > 0 ? weights[track] / count[track] : 0);
+  const largest = Math.max(perServer("blue"), perServer("green"));
+  const scale = largest > 0 ? MAX_SERVER_WEIGHT / largest : 0;
+  const result = new Map<string, number>();
+  for (const server of live) {
+    const track = trackOfServer(server.name);
+    if (track) result.set(server.name, Math.round(perServer(track) * scale));
+  }
+  return result;
+}
+
+export function achievedWeights(servers: readonly ServerState[]): Weights {
+  const totals: Record<Track, number> = { blue: 0, green: 0 };
+  for (const server of servers.filter(inRotation)) {
+    const track = trackOfServer(server.name);
+    if (track) totals[track] += server.userWeight;
+  }
+  return shares(totals.blue, totals.green);
+}
+
+export class HaproxyRouter implements TrafficRouter, TrafficSplitter {
+  readonly kind = "haproxy" as const;
+  readonly splitsTraffic = true as const;
+  private readonly runtime: HaproxyRuntime;
+
+  constructor(address: string) {
+    this.runtime = new HaproxyRuntime(address);
+  }
+
+  /** Slots come and go with pods: equal shares drift, so a split is honoured within one point. */
+  satisfies(desired: Weights, actual: Weights): boolean {
+    return Math.abs(desired.blue - actual.blue) <= 1 && Math.abs(desired.green - actual.green) <= 1;
+  }
+
+  async reconcile(target: RouteTarget): Promise<Weights> {
+    const servers = await this.runtime.serversState(haproxyBackendName(target.namespace, target.agent));
+    const weights = achievedWeights(servers);
+    if (weights.blue + weights.green === 0 && servers.some(inRotation)) {
+      await this.setWeights(target, weightsTo(target.stableTrack, 100));
+      return weightsTo(target.stableTrack, 100);
+    }
+    return weights;
+  }
+
+  async setWeights(target: RouteTarget, weights: Weights): Promise<void> {
+    const backend = haproxyBackendName(target.namespace, target.agent);
+    await this.runtime.setWeights(backend, serverWeights(await this.runtime.serversState(backend), weights));
+  }
+
+  async getWeights(target: RouteTarget): Promise<Weights> {
+    return achievedWeights(
+      await this.runtime.serversState(haproxyBackendName(target.namespace, target.agent)),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * What the rollout controller's objects are built from, derived from the stack config. The names,
+ * namespace, pod label and metrics port are the monitoring contract (`CONTROLLER`), so the fleet's
+ * PodMonitor, alerts and dashboards find the controller without further wiring.
+ */
+import type { FleetConfig } from "../../config/index.ts";
+import { CONTROLLER } from "../monitoring/metrics.ts";
+
+export interface RolloutControllerSpec {
+  /** Namespace the controller runs in (its Lease lives there too). @default "agent-fleet-system" */
+  namespace: string;
+  /** Name of the Deployment, ServiceAccount, ClusterRole, PDB. @default "agent-fleet-controller" */
+  name: string;
+  /** Container image with tag or digest. */
+  image: string;
+  /** Agent namespaces it manages: the only namespaces it gets access to. */
+  watchNamespaces: string[];
+  /** In-cluster Prometheus the analysis queries. */
+  prometheusUrl: string;
+  /** Namespace of the Prometheus stack (allowed to scrape, reachable for queries). */
+  monitoringNamespace: string;
+  /** Replicas; one leads, the others stand by. @default 2 */
+  replicas: number;
+  /** @default "agent-fleet-rollout-controller" */
+  leaseName: string;
+  environment: string;
+  /** @default "info" */
+  logLevel: string;
+}
+
+export function rolloutControllerSpec(fleet: FleetConfig): RolloutControllerSpec {
+  const version = fleet.release.controllerVersion;
+  const separator = version.startsWith("sha256:") ? "@" : ":";
+  return {
+    namespace: CONTROLLER.namespace,
+    name: CONTROLLER.name,
+    image: `${fleet.release.controllerImage}${separator}${version}`,
+    watchNamespaces: [...new Set(fleet.clusters.map((cluster) => cluster.name))].sort(),
+    // prometheus-operator's governing Service exists for any Prometheus in the namespace.
+    prometheusUrl: `http://prometheus-operated.${fleet.monitoring.namespace}.svc:9090`,
+    monitoringNamespace: fleet.monitoring.namespace,
+    replicas: 2,
+    leaseName: "agent-fleet-rollout-controller",
+    environment: fleet.environment,
+    logLevel: "info",
+  };
+}
+
+export function controllerLabels(spec: RolloutControllerSpec): Record<string, string> {
+  return {
+    ...CONTROLLER.podLabel,
+    "app.kubernetes.io/part-of": "agent-fleet",
+    "app.kubernetes.io/managed-by": "pulumi",
+    "app.kubernetes.io/component": "rollout-controller",
+    environment: spec.environment,
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The local sandbox: the dev stack rendered exactly as for a cluster, applied to the sandbox
+ * Kubernetes API, and run for real on this machine — a sample agent process per pod (the
+ * sandbox kubelet), HAProxy as the gateway, Prometheus scraping the agents and evaluating the
+ * generated rules, Alertmanager with the generated routing (receivers redirected to a local
+ * webhook sink), and the real rollout controller in its own process. Loopback only.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { loadStack } from "../config/index.ts";
+import { ClientNodeCluster, kubeConfigForServer } from "../controller/kube/clientNodeCluster.ts";
+import { type Cluster, KINDS, type KubeObject } from "../controller/kube/cluster.ts";
+import type { AgentRolloutStatus } from "../crd/agentRollout.ts";
+import { renderFleet } from "../manifests/fleet.ts";
+import type { RenderedFleet } from "../manifests/types.ts";
+import { type ControllerProcess, startController } from "./controllerProcess.ts";
+import { type AlertmanagerServer, startAlertmanager } from "./infra/alertmanager.ts";
+import { type HaproxyGateway, startHaproxy } from "./infra/haproxy.ts";
+import { ProcessSupervisor } from "./infra/processes.ts";
+import { type PrometheusServer, startPrometheus } from "./infra/prometheus.ts";
+import { startWebhookSink, type WebhookSink } from "./infra/webhookSink.ts";
+import { type KubeApiServer, startKubeApiServer } from "./kube-api/server.ts";
+import { SandboxKubelet } from "./kubelet/kubelet.ts";
+import { compressFleet } from "./timeScale.ts";
+
+export interface SandboxOptions {
+  /** Stack whose rendered objects the sandbox runs. @default "dev" */
+  stack?: string;
+  /** Release and alert timings run this many times faster. @default 10 */
+  timeScale?: number;
+  /** Pods per track of released agents (what an HPA would ask for). @default 2 */
+  replicas?: number;
+  log?: (line: string) => void;
+  /** Let the caller own SIGINT/SIGTERM. @default false */
+  handleSignals?: boolean;
+}
+
+export interface Sandbox {
+  rendered: RenderedFleet;
+  cluster: Cluster;
+  kubeApi: KubeApiServer;
+  prometheus: PrometheusServer;
+  alertmanager: AlertmanagerServer;
+  sink: WebhookSink;
+  gateway: HaproxyGateway;
+  kubelet: SandboxKubelet;
+  controller: ControllerProcess;
+  supervisor: ProcessSupervisor;
+  namespaces: string[];
+  /** Agents behind the gateway (HTTP agents with a route). */
+  gatewayAgents: Array<{ namespace: string; agent: string }>;
+  frontendUrl(agent: string): string;
+  rollout(agent: string): Promise<{ object: KubeObject; status: AgentRolloutStatus }>;
+  /** Puts a new version in the AgentRollout's template, as `pulumi up` with a new version would. */
+  release(agent: string, version: string): Promise<void>;
+  /** Kills the controller (SIGKILL) and starts a fresh one. */
+  restartController(options?: { crash?: boolean; downMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const APPLIED_KINDS = new Set(["Service", "Deployment", "AgentRollout", "HTTPRoute"]);
+
+function namespaceOf(rendered: RenderedFleet, agent: string): string {
+  const rollout = rendered.agents[agent]?.find(
+    (object) => object.kind === "AgentRollout" || object.kind === "Deployment",
+  );
+  if (!rollout?.metadata.namespace) throw new Error(`no agent ${agent} in the rendered stack`);
+  return rollout.metadata.namespace;
+}
+
+async function applyObjects(cluster: Cluster, rendered: RenderedFleet, replicas: number): Promise<void> {
+  for (const object of Object.values(rendered.agents).flat()) {
+    if (!APPLIED_KINDS.has(object.kind)) continue;
+    // The HPA would set replicas through the scale subresource; here they are fixed.
+    const spec = object.kind === "AgentRollout" ? { ...(object.spec as object), replicas } : object.spec;
+    await cluster.create({ ...object, spec } as KubeObject);
+  }
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const log = options.log ?? (() => undefined);
+  const { fleet } = loadStack(options.stack ?? "dev");
+  const rendered = renderFleet(compressFleet(fleet, options.timeScale ?? 10));
+  const supervisor = await ProcessSupervisor.create({
+    prefix: "agent-fleet-sandbox-",
+    handleSignals: options.handleSignals ?? false,
+  });
+  try {
+    const namespaces = fleet.clusters.map((cluster) => cluster.name);
+    const gatewayAgents = fleet.agents
+      .filter(
+        (agent) =>
+          agent.protocol === "http" && agent.route !== undefined && agent.strategy.type !== "rolling",
+      )
+      .map((agent) => ({ namespace: agent.cluster, agent: agent.id }));
+    const rulesFile = join(supervisor.dir("prometheus"), "rules.yaml");
+    writeFileSync(rulesFile, stringify(rendered.prometheusRules ?? { groups: [] }));
+    const sink = await startWebhookSink();
+    if (!rendered.alertmanagerConfig) throw new Error("the rendered stack has no Alertmanager config");
+    const alertmanager = await startAlertmanager(supervisor, {
+      config: rendered.alertmanagerConfig as never,
+      sinkUrl: sink.url,
+    });
+    const prometheus = await startPrometheus(supervisor, {
+      ruleFiles: [rulesFile],
+      alertmanager: alertmanager.address,
+    });
+    const gateway = await startHaproxy(supervisor, { agents: gatewayAgents });
+    const kubeApi = await startKubeApiServer();
+    const cluster = new ClientNodeCluster(kubeConfigForServer(kubeApi.url));
+    await applyObjects(cluster, rendered, options.replicas ?? 2);
+    const kubelet = new SandboxKubelet({ cluster, supervisor, prometheus, gateway, namespaces, log });
+    await kubelet.start();
+    const controllerOptions = {
+      kubeApiUrl: kubeApi.url,
+      prometheusUrl: prometheus.url,
+      haproxyAddress: `${gateway.runtime.host}:${gateway.runtime.port}`,
+      namespaces,
+    };
+    let controller = await startController(supervisor, controllerOptions);
+    let restarts = 0;
+    const sandbox: Sandbox = {
+      rendered,
+      cluster,
+      kubeApi,
+      prometheus,
+      alertmanager,
+      sink,
+      gateway,
+      kubelet,
+      get controller() {
+        return controller;
+      },
+      supervisor,
+      namespaces,
+      gatewayAgents,
+      frontendUrl: (agent) => gateway.frontendUrl(namespaceOf(rendered, agent), agent),
+      async rollout(agent) {
+        const object = await cluster.get(KINDS.agentRollout, {
+          namespace: namespaceOf(rendered, agent),
+          name: agent,
+        });
+        if (!object) throw new Error(`AgentRollout ${agent} not found`);
+        return { object, status: (object.status ?? {}) as AgentRolloutStatus };
+      },
+      async release(agent, version) {
+        const { object } = await sandbox.rollout(agent);
+        const template = structuredClone((object.spec as { template: Record<string, unknown> }).template) as {
+          spec: { containers: Array<{ image: string }> };
+        };
+        const container = template.spec.containers[0];
+        if (!container) throw new Error(`AgentRollout ${agent} has no container`);
+        container.image = `${container.image.replace(/[:@].*$/, "")}:${version}`;
+        await cluster.patch(
+          KINDS.agentRollout,
+          { namespace: namespaceOf(rendered, agent), name: agent },
+          { spec: { template } },
+        );
+        log(`release: ${agent} → ${version}`);
+      },
+      async restartController({ crash = true, downMs = 2000 } = {}) {
+        await (crash ? controller.kill() : controller.stop());
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        restarts += 1;
+        controller = await startController(supervisor, {
+          ...controllerOptions,
+          name: `controller-${restarts + 1}`,
+        });
+      },
+      async stop() {
+        await kubelet.stop();
+        await supervisor.stop();
+        await kubeApi.close();
+        await sink.close();
+      },
+    };
+    return sandbox;
+  } catch (error) {
+    await supervisor.stop();
+    throw error;
+  }
+}

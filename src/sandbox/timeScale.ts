@@ -1,0 +1,44 @@
+/**
+ * The sandbox replays the dev stack's release and alert timings faster: every duration the
+ * controller and the alert rules wait on (analysis interval, canary pauses, scale-down delay,
+ * alert `for:`) is divided by the time scale, with a floor of one second. Thresholds, steps,
+ * routing and everything else stay exactly as rendered.
+ */
+import { type FleetConfig, parseDuration } from "../config/index.ts";
+
+export function compressDuration(duration: string, scale: number): string {
+  const seconds = parseDuration(duration) ?? 1;
+  return `${Math.max(1, Math.round(seconds / scale))}s`;
+}
+
+function compressAll<T extends Record<string, string>>(durations: T, scale: number): T {
+  return Object.fromEntries(
+    Object.entries(durations).map(([key, value]) => [key, compressDuration(value, scale)]),
+  ) as T;
+}
+
+export function compressFleet(fleet: FleetConfig, scale: number): FleetConfig {
+  if (scale === 1) return fleet;
+  const agents = fleet.agents.map((agent) => {
+    const strategy = agent.strategy;
+    if (strategy.type === "rolling") return agent;
+    const analysis = { ...strategy.analysis, interval: compressDuration(strategy.analysis.interval, scale) };
+    if (strategy.type === "canary") {
+      const steps = strategy.steps.map((step) =>
+        step.pause && step.pause !== "manual"
+          ? { ...step, pause: compressDuration(step.pause, scale) }
+          : step,
+      );
+      return { ...agent, strategy: { ...strategy, steps, analysis } };
+    }
+    return {
+      ...agent,
+      strategy: { ...strategy, analysis, scaleDownDelay: compressDuration(strategy.scaleDownDelay, scale) },
+    };
+  });
+  return {
+    ...fleet,
+    agents,
+    monitoring: { ...fleet.monitoring, durations: compressAll(fleet.monitoring.durations, scale) },
+  };
+}

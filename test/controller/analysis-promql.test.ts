@@ -1,0 +1,91 @@
+/**
+ * The analysis templates evaluated by the real Prometheus engine (`promtool test rules`): each
+ * query reads only the track under test and computes what its name says.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { defaultAnalysisMetrics, renderQuery } from "../../src/controller/analysis/templates.ts";
+import { analysis } from "./support/fixtures.ts";
+
+const labels = (track: string, pod: string) =>
+  `namespace="data-processing",agent="ingest",track="${track}",pod="${pod}"`;
+
+function histogram(
+  track: string,
+  perMinute: Record<string, number>,
+): Array<{ series: string; values: string }> {
+  return Object.entries(perMinute).map(([le, count]) => ({
+    series: `agent_processing_latency_seconds_bucket{${labels(track, `${track}-0`)},le="${le}"}`,
+    values: `0+${count}x10`,
+  }));
+}
+
+describe("analysis PromQL templates", () => {
+  it("computes error rate, p95 latency and worst data quality of the canary track only", () => {
+    const metrics = analysis().metrics;
+    const query = (name: string) =>
+      renderQuery(metrics.find((metric) => metric.name === name)?.query ?? "", {
+        namespace: "data-processing",
+        agent: "ingest",
+        track: "green",
+      });
+    const inputs = [
+      { series: `agent_records_processed_total{${labels("green", "green-0")}}`, values: "0+600x10" },
+      { series: `agent_records_failed_total{${labels("green", "green-0")}}`, values: "0+60x10" },
+      // The stable track is much worse: it must not leak into the canary's numbers.
+      { series: `agent_records_processed_total{${labels("blue", "blue-0")}}`, values: "0+600x10" },
+      { series: `agent_records_failed_total{${labels("blue", "blue-0")}}`, values: "0+300x10" },
+      ...histogram("green", { "0.1": 60, "0.5": 540, "1": 600, "+Inf": 600 }),
+      ...histogram("blue", { "0.1": 0, "0.5": 0, "1": 0, "+Inf": 600 }),
+      { series: `agent_data_quality_score{${labels("green", "green-0")}}`, values: "0.99x10" },
+      { series: `agent_data_quality_score{${labels("green", "green-1")}}`, values: "0.97x10" },
+      { series: `agent_data_quality_score{${labels("blue", "blue-0")}}`, values: "0.5x10" },
+    ];
+    const expectations = [
+      { expr: query("error-rate"), eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.1 }] },
+      { expr: query("latency-p95"), eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.75 }] },
+      { expr: query("data-quality"), eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.97 }] },
+    ];
+    const dir = mkdtempSync(join(tmpdir(), "agent-fleet-analysis-"));
+    writeFileSync(join(dir, "rules.yaml"), "groups: []\n");
+    writeFileSync(
+      join(dir, "test.yaml"),
+      stringify({
+        rule_files: ["rules.yaml"],
+        evaluation_interval: "1m",
+        tests: [{ interval: "1m", input_series: inputs, promql_expr_test: expectations }],
+      }),
+    );
+    const result = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
+    expect(result.error, "promtool missing: run scripts/install-system-deps.sh").toBeUndefined();
+    expect(`${result.stdout}${result.stderr}`).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  });
+
+  it("builds the three checks from the stack config's thresholds", () => {
+    const metrics = defaultAnalysisMetrics({
+      interval: "2m",
+      count: 3,
+      failureLimit: 1,
+      inconclusiveLimit: 3,
+      noData: "inconclusive",
+      maxErrorRate: 0.02,
+      maxLatencyP95Seconds: 1.5,
+      minDataQuality: 0.9,
+    });
+    expect(metrics.map((m) => [m.name, m.condition, m.threshold])).toEqual([
+      ["error-rate", "<=", 0.02],
+      ["latency-p95", "<=", 1.5],
+      ["data-quality", ">=", 0.9],
+    ]);
+    expect(metrics[0]?.query).toContain("[120s]");
+    expect(metrics.every((m) => m.query.includes('track="{{track}}"'))).toBe(true);
+    expect(() => renderQuery('up{x="{{pod}}"}', { namespace: "n", agent: "a", track: "blue" })).toThrow(
+      /unknown placeholder \{\{pod\}\}/,
+    );
+  });
+});

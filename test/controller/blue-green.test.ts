@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../src/controller/cli/commands.ts";
+import { KINDS } from "../../src/controller/kube/cluster.ts";
+import { BAD_ERRORS, GOOD } from "./support/fakePrometheus.ts";
+import { NAMESPACE } from "./support/fixtures.ts";
+import {
+  createAgent,
+  deploymentReplicas,
+  type Harness,
+  readStatus,
+  recordTrackUnderTraffic,
+  releaseVersion,
+  routeWeights,
+  startHarness,
+  waitFor,
+  waitForStatus,
+} from "./support/harness.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function selectorTrack(harness: Harness, service: string): Promise<string | undefined> {
+  const object = await harness.cluster.get(KINDS.service, { namespace: NAMESPACE, name: service });
+  return (object?.spec as { selector?: Record<string, string> } | undefined)?.selector?.track;
+}
+
+describe("blue-green release", () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("switches the active Service only after pre-promotion analysis, keeps the old track for the delay", async () => {
+    // 4 s scale-down delay at clock speed 5: 800 ms of real time.
+    await createAgent(harness, {
+      router: "serviceSelector",
+      minReplicas: 3,
+      blueGreen: { scaleDownDelaySeconds: 4, autoPromote: true },
+      analysis: { inconclusiveLimit: 50 },
+    });
+    await harness.startController();
+    await waitForStatus(harness, "initial Healthy", (s) => s.phase === "Healthy");
+    expect(await selectorTrack(harness, "ingest")).toBe("blue");
+
+    harness.prometheus.setTrack("green", "noData");
+    await releaseVersion(harness, "2.0.0");
+    await waitForStatus(harness, "preview up and analysing", (s) => s.phase === "Analysing");
+    expect(await deploymentReplicas(harness, "green")).toBe(3);
+    expect(await selectorTrack(harness, "ingest-preview")).toBe("green");
+    await sleep(600);
+    // Without a passing analysis, nothing switched.
+    expect(await selectorTrack(harness, "ingest")).toBe("blue");
+    expect((await readStatus(harness)).activeTrack).toBe("blue");
+
+    harness.prometheus.setTrack("green", GOOD);
+    // The status is written after the switch: once it says Promoting, the Service has moved.
+    const promoting = await waitForStatus(harness, "switched", (s) => s.phase === "Promoting");
+    const switchedAt = Date.now();
+    expect(await selectorTrack(harness, "ingest")).toBe("green");
+    expect(promoting.weights).toEqual({ blue: 0, green: 100 });
+    expect(await deploymentReplicas(harness, "blue")).toBe(3);
+    await waitFor(
+      "old track retired",
+      () => deploymentReplicas(harness, "blue"),
+      (replicas) => replicas === 0,
+      5000,
+    );
+    expect(Date.now() - switchedAt).toBeGreaterThanOrEqual(650);
+    const done = await waitForStatus(harness, "Healthy", (s) => s.phase === "Healthy");
+    expect(done.activeTrack).toBe("green");
+    expect(harness.logs.audit("switch")[0]?.reason).toBe("pre-promotion analysis passed");
+  });
+
+  it("rolls back after the switch onto the old track, still at full size", async () => {
+    await createAgent(harness, {
+      minReplicas: 3,
+      blueGreen: { scaleDownDelaySeconds: 60, autoPromote: true },
+    });
+    await harness.startController();
+    await waitForStatus(harness, "initial Healthy", (s) => s.phase === "Healthy");
+    const old = recordTrackUnderTraffic(harness, "blue");
+    await releaseVersion(harness, "2.0.0");
+    await waitForStatus(harness, "switched", (s) => s.phase === "Promoting" && s.activeTrack === "green");
+    expect(await routeWeights(harness)).toEqual({ blue: 0, green: 100 });
+
+    harness.prometheus.setTrack("green", BAD_ERRORS);
+    const rolledBack = await waitForStatus(harness, "rolled back", (s) => s.phase === "Degraded");
+    expect(rolledBack.activeTrack).toBe("blue");
+    expect(rolledBack.weights).toEqual({ blue: 100, green: 0 });
+    expect(await routeWeights(harness)).toEqual({ blue: 100, green: 0 });
+    // Instant: the old track never scaled down, so no pod had to start for the rollback.
+    expect(old.length).toBeGreaterThan(0);
+    expect(old.every((sample) => sample.replicas === 3)).toBe(true);
+    await waitFor(
+      "failed track scaled down",
+      () => deploymentReplicas(harness, "green"),
+      (replicas) => replicas === 0,
+    );
+    const { items } = await harness.cluster.list(KINDS.event, { namespace: NAMESPACE });
+    expect(
+      items.some((event) => event.reason === "RolledBack" && String(event.message).includes("error-rate")),
+    ).toBe(true);
+  });
+
+  it("without autoPromote waits for promote; abort during the delay rolls back", async () => {
+    await createAgent(harness, {
+      minReplicas: 2,
+      blueGreen: { scaleDownDelaySeconds: 60, autoPromote: false },
+    });
+    await harness.startController();
+    await waitForStatus(harness, "initial Healthy", (s) => s.phase === "Healthy");
+    await releaseVersion(harness, "2.0.0");
+    await waitForStatus(
+      harness,
+      "passed, waiting",
+      (s) => s.phase === "Paused" && (s.analysis?.successes ?? 0) >= 1,
+    );
+    expect(await routeWeights(harness)).toEqual({ blue: 100, green: 0 });
+    const run = (action: string) =>
+      runCli([action, "ingest", "-n", NAMESPACE, "--server", harness.api.url, "--by", "carol"], {
+        stdout: { write: () => true },
+        stderr: { write: () => true },
+        env: {},
+      });
+    expect(await run("promote")).toBe(0);
+    await waitForStatus(harness, "switched", (s) => s.phase === "Promoting" && s.weights?.green === 100);
+    expect(await run("abort")).toBe(0);
+    const back = await waitForStatus(harness, "rolled back", (s) => s.phase === "Aborted");
+    expect(back).toMatchObject({ activeTrack: "blue", abortedBy: "carol", weights: { blue: 100, green: 0 } });
+    expect(harness.logs.audit("rollback")[0]).toMatchObject({ actor: "carol" });
+  });
+});

@@ -1,0 +1,106 @@
+/** The HAProxy router against a real HAProxy (Debian package `haproxy`), over its runtime API. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HaproxyRouter } from "../../src/controller/traffic/haproxy.ts";
+import { HaproxyRuntime } from "../../src/controller/traffic/haproxyRuntime.ts";
+import type { RouteTarget } from "../../src/controller/traffic/router.ts";
+import type { AgentRolloutSpec } from "../../src/crd/agentRollout.ts";
+import { haproxyBackendName } from "../../src/sandbox/gateway/naming.ts";
+import { agentRollout, NAMESPACE } from "./support/fixtures.ts";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const backend = haproxyBackendName(NAMESPACE, "ingest");
+let haproxy: ChildProcess;
+let address: string;
+
+beforeAll(async () => {
+  const [admin, frontend] = [await freePort(), await freePort()];
+  address = `127.0.0.1:${admin}`;
+  const dir = mkdtempSync(join(tmpdir(), "agent-fleet-haproxy-"));
+  const config = [
+    "global",
+    `  stats socket ipv4@${address} level admin`,
+    "defaults",
+    "  mode http",
+    "  timeout connect 1s",
+    "  timeout client 5s",
+    "  timeout server 5s",
+    `frontend ${backend}`,
+    `  bind 127.0.0.1:${frontend}`,
+    `  default_backend ${backend}`,
+    `backend ${backend}`,
+    "  balance roundrobin",
+    "  server-template blue 1-4 127.0.0.1:9 disabled",
+    "  server-template green 1-4 127.0.0.1:9 disabled",
+    "",
+  ].join("\n");
+  writeFileSync(join(dir, "haproxy.cfg"), config);
+  haproxy = spawn("haproxy", ["-db", "-f", join(dir, "haproxy.cfg")], { stdio: "ignore" });
+  const runtime = new HaproxyRuntime(address);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await runtime.serversState(backend);
+      break;
+    } catch (error) {
+      if (attempt > 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  // Three stable pods and one canary pod occupy slots, as the sandbox kubelet does.
+  const slots = ["blue1", "blue2", "blue3", "green1"];
+  await runtime.execute(
+    slots.flatMap((slot) => [
+      `set server ${backend}/${slot} addr 127.0.0.1 port 9`,
+      `set server ${backend}/${slot} state ready`,
+    ]),
+  );
+});
+
+afterAll(() => {
+  haproxy?.kill("SIGKILL");
+});
+
+function target(): RouteTarget {
+  const spec = agentRollout().spec as AgentRolloutSpec;
+  return {
+    namespace: NAMESPACE,
+    agent: "ingest",
+    traffic: spec.traffic,
+    owner: { apiVersion: "agentfleet.dev/v1alpha1", kind: "AgentRollout", name: "ingest", uid: "u" },
+    stableTrack: "blue",
+    readyReplicas: { blue: 3, green: 1 },
+  };
+}
+
+describe("HAProxy runtime API router", () => {
+  it("spreads each track's share over its live slots and reads the weights back from HAProxy", async () => {
+    const router = new HaproxyRouter(address);
+    expect(await router.reconcile(target())).toEqual({ blue: 75, green: 25 });
+    await router.setWeights(target(), { blue: 95, green: 5 });
+    expect(await router.getWeights(target())).toEqual({ blue: 95, green: 5 });
+    const runtime = new HaproxyRuntime(address);
+    const weights = Object.fromEntries(
+      (await runtime.serversState(backend)).map((s) => [s.name, s.userWeight]),
+    );
+    expect(weights).toMatchObject({ blue1: 256, blue2: 256, blue3: 256, green1: 40 });
+    await router.setWeights(target(), { blue: 0, green: 100 });
+    expect(await router.getWeights(target())).toEqual({ blue: 0, green: 100 });
+    expect((await runtime.execute([`get weight ${backend}/blue2`])).trim()).toMatch(/^0 \(initial 1\)/);
+  });
+
+  it("fails loudly for a backend HAProxy does not have", async () => {
+    const router = new HaproxyRouter(address);
+    await expect(router.getWeights({ ...target(), agent: "unknown" })).rejects.toThrow(/HAProxy/);
+  });
+});
