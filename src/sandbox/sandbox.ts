@@ -52,7 +52,7 @@ export interface Sandbox {
   gatewayAgents: Array<{ namespace: string; agent: string }>;
   frontendUrl(agent: string): string;
   rollout(agent: string): Promise<{ object: KubeObject; status: AgentRolloutStatus }>;
-  /** Puts a new version in the AgentRollout's template, as `pulumi up` with a new version would. */
+  /** Puts a new version in the agent's AgentRollout (or Deployment) template, as `pulumi up` would. */
   release(agent: string, version: string): Promise<void>;
   /** Kills the controller (SIGKILL) and starts a fresh one. */
   restartController(options?: { crash?: boolean; downMs?: number }): Promise<void>;
@@ -145,18 +145,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { object, status: (object.status ?? {}) as AgentRolloutStatus };
       },
       async release(agent, version) {
-        const { object } = await sandbox.rollout(agent);
+        const namespace = namespaceOf(rendered, agent);
+        const kind = rendered.agents[agent]?.some((object) => object.kind === "AgentRollout")
+          ? KINDS.agentRollout
+          : KINDS.deployment;
+        const object = await cluster.get(kind, { namespace, name: agent });
+        if (!object) throw new Error(`${kind.kind} ${agent} not found`);
         const template = structuredClone((object.spec as { template: Record<string, unknown> }).template) as {
           spec: { containers: Array<{ image: string }> };
         };
         const container = template.spec.containers[0];
-        if (!container) throw new Error(`AgentRollout ${agent} has no container`);
+        if (!container) throw new Error(`${kind.kind} ${agent} has no container`);
         container.image = `${container.image.replace(/[:@].*$/, "")}:${version}`;
-        await cluster.patch(
-          KINDS.agentRollout,
-          { namespace: namespaceOf(rendered, agent), name: agent },
-          { spec: { template } },
-        );
+        await cluster.patch(kind, { namespace, name: agent }, { spec: { template } });
         log(`release: ${agent} → ${version}`);
       },
       async restartController({ crash = true, downMs = 2000 } = {}) {

@@ -49,6 +49,35 @@ export interface ReleaseTick {
 }
 
 const TICK_MS = 500;
+const PREVIEW_PROBE_MS = 100;
+
+/**
+ * Blue-green pre-promotion analysis judges the idle track before it gets user traffic, so
+ * something must exercise it: like a smoke test against `<agent>-preview`, this sends a light
+ * stream straight to the idle track's pods. Its requests are not part of the user-traffic samples.
+ */
+function startPreviewProbe(sandbox: Sandbox, agent: string, activeTrack: () => string | undefined) {
+  let stopped = false;
+  let turn = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      const idle = sandbox.kubelet.pods(agent).filter((pod) => pod.spec.track !== activeTrack());
+      const pod = idle[turn++ % Math.max(1, idle.length)];
+      if (pod) {
+        await fetch(`${pod.agent.url}/records`, {
+          method: "POST",
+          body: '{"id":"preview"}',
+          signal: AbortSignal.timeout(5000),
+        }).catch(() => undefined);
+      }
+      await new Promise((resolve) => setTimeout(resolve, PREVIEW_PROBE_MS));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
 
 function newTrackWeight(status: AgentRolloutStatus): number {
   const stable = status.activeTrack ?? "blue";
@@ -103,12 +132,18 @@ export async function runRelease(
     durationMs: options.timeoutMs ?? 180_000,
     maxConcurrency: 64,
   });
+  let status = before.status;
+  const strategyKind = Object.keys((before.object.spec as { strategy: object }).strategy)[0] ?? "";
+  const stopProbe =
+    strategyKind === "blueGreen"
+      ? startPreviewProbe(sandbox, step.agent, () => status.activeTrack)
+      : async () => undefined;
   await sandbox.release(step.agent, step.version);
   const report: ReleaseReportInput = {
     title: `${step.agent} → ${step.version}`,
     namespace: before.object.metadata.namespace ?? "",
     agent: step.agent,
-    strategy: Object.keys((before.object.spec as { strategy: object }).strategy)[0] ?? "",
+    strategy: strategyKind,
     fromVersion: undefined,
     toVersion: step.version,
     startedAt,
@@ -124,7 +159,6 @@ export async function runRelease(
   let started = false;
   let duringDone = !step.during;
   let outcome: Outcome | undefined;
-  let status = before.status;
   let firstTrafficAt: number | undefined;
   let abortedAt: number | undefined;
   while (!outcome && Date.now() - startedAt < (options.timeoutMs ?? 180_000)) {
@@ -166,6 +200,13 @@ export async function runRelease(
       });
       previousPhase = status.phase;
     }
+    options.onTick?.({
+      step,
+      status,
+      elapsedMs: now - startedAt,
+      successRate: recent.count ? 1 - recent.errorRate : undefined,
+      requests: load.samples.length,
+    });
     if (!duringDone && step.during) duringDone = await step.during(sandbox, status);
     outcome = isFinished(status, started);
     if (outcome === "aborted" && abortedAt === undefined && weight === 0) abortedAt = now;
@@ -173,6 +214,7 @@ export async function runRelease(
   // Keep load a moment longer: requests after the outcome show where traffic went.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const result = await load.stop();
+  await stopProbe();
   report.finishedAt = Date.now();
   report.outcome = outcome ?? "timed out";
   return {
