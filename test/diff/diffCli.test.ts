@@ -2,38 +2,13 @@
  * `npm run diff` through its real CLI: against another checkout (`--base-dir`) and a git revision
  * (`--base`), plain markdown when piped, colour on request, clear errors.
  */
-import { spawn } from "node:child_process";
-import { delimiter, join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliRun, PROJECT_DIR } from "../render/renderCli.ts";
+import { type CliRun, runProjectCli } from "../support/cli.ts";
 import { checkoutWith, edit, prodText, removeCheckouts } from "./support.ts";
 
-const BIN = join(PROJECT_DIR, "node_modules", ".bin");
-
 function runDiff(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(BIN, "tsx"), ["src/cli/diff.ts", ...args], {
-      cwd: PROJECT_DIR,
-      env: {
-        ...process.env,
-        NO_COLOR: "",
-        FORCE_COLOR: "",
-        PATH: `${BIN}${delimiter}${process.env.PATH ?? ""}`,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return runProjectCli("src/cli/diff.ts", args, { NO_COLOR: "", FORCE_COLOR: "" });
 }
 
 const ESC = "\u001b[";

@@ -1,33 +1,14 @@
 /** `npm run policy` through its real CLI: the table, the exit code on mandatory failures, formats and pack config. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLICY_NAMES } from "../../src/policy/registry.ts";
-import { type CliRun, PROJECT_DIR } from "../render/renderCli.ts";
+import { type CliRun, runProjectCli } from "../support/cli.ts";
 import { VIOLATIONS_STACK } from "./support/stacks.ts";
 
-const BIN = join(PROJECT_DIR, "node_modules", ".bin");
-
 function runPolicy(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(BIN, "tsx"), ["src/cli/policy.ts", ...args], {
-      cwd: PROJECT_DIR,
-      env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ""}` },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return runProjectCli("src/cli/policy.ts", args);
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "policy-cli-"));
