@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HaproxyRouter } from "../../src/controller/traffic/haproxy.ts";
-import { HaproxyRuntime } from "../../src/controller/traffic/haproxyRuntime.ts";
 import type { RouteTarget } from "../../src/controller/traffic/router.ts";
 import type { AgentRolloutSpec } from "../../src/crd/agentRollout.ts";
 import { haproxyBackendName } from "../../src/sandbox/gateway/naming.ts";
+import { HaproxyRuntime } from "../../src/sandbox/infra/haproxyRuntime.ts";
 import { agentRollout, NAMESPACE } from "./support/fixtures.ts";
 
 async function freePort(): Promise<number> {
@@ -47,10 +47,10 @@ beforeAll(async () => {
   ].join("\n");
   writeFileSync(join(dir, "haproxy.cfg"), config);
   haproxy = spawn("haproxy", ["-db", "-f", join(dir, "haproxy.cfg")], { stdio: "ignore" });
-  const runtime = new HaproxyRuntime(address);
+  const runtime = HaproxyRuntime.fromAddress(address);
   for (let attempt = 0; ; attempt++) {
     try {
-      await runtime.serversState(backend);
+      await runtime.showServers(backend);
       break;
     } catch (error) {
       if (attempt > 50) throw error;
@@ -59,11 +59,13 @@ beforeAll(async () => {
   }
   // Three stable pods and one canary pod occupy slots, as the sandbox kubelet does.
   const slots = ["blue1", "blue2", "blue3", "green1"];
-  await runtime.execute(
-    slots.flatMap((slot) => [
-      `set server ${backend}/${slot} addr 127.0.0.1 port 9`,
-      `set server ${backend}/${slot} state ready`,
-    ]),
+  await runtime.command(
+    slots
+      .flatMap((slot) => [
+        `set server ${backend}/${slot} addr 127.0.0.1 port 9`,
+        `set server ${backend}/${slot} state ready`,
+      ])
+      .join("; "),
   );
 });
 
@@ -89,14 +91,12 @@ describe("HAProxy runtime API router", () => {
     expect(await router.reconcile(target())).toEqual({ blue: 75, green: 25 });
     await router.setWeights(target(), { blue: 95, green: 5 });
     expect(await router.getWeights(target())).toEqual({ blue: 95, green: 5 });
-    const runtime = new HaproxyRuntime(address);
-    const weights = Object.fromEntries(
-      (await runtime.serversState(backend)).map((s) => [s.name, s.userWeight]),
-    );
+    const runtime = HaproxyRuntime.fromAddress(address);
+    const weights = Object.fromEntries((await runtime.showServers(backend)).map((s) => [s.server, s.weight]));
     expect(weights).toMatchObject({ blue1: 256, blue2: 256, blue3: 256, green1: 40 });
     await router.setWeights(target(), { blue: 0, green: 100 });
     expect(await router.getWeights(target())).toEqual({ blue: 0, green: 100 });
-    expect((await runtime.execute([`get weight ${backend}/blue2`])).trim()).toMatch(/^0 \(initial 1\)/);
+    expect((await runtime.command(`get weight ${backend}/blue2`)).trim()).toMatch(/^0 \(initial 1\)/);
   });
 
   it("fails loudly for a backend HAProxy does not have", async () => {

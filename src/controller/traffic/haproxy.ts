@@ -5,7 +5,7 @@
  */
 import type { Track } from "../../crd/agentRollout.ts";
 import { haproxyBackendName, trackOfServer } from "../../sandbox/gateway/naming.ts";
-import { HaproxyRuntime, inRotation, type ServerState } from "./haproxyRuntime.ts";
+import { HaproxyRuntime, type HaproxyServerState } from "../../sandbox/infra/haproxyRuntime.ts";
 import {
   type RouteTarget,
   shares,
@@ -17,12 +17,19 @@ import {
 
 const MAX_SERVER_WEIGHT = 256;
 
+type ServerState = HaproxyServerState;
+
+/** In rotation: not in maintenance and not stopped (a slot without a pod is in maintenance). */
+export function inRotation(server: ServerState): boolean {
+  return server.admin !== "maint" && server.operational !== "stopped";
+}
+
 /** Integer server weights giving each track its percent, split evenly across its servers in rotation. */
 export function serverWeights(servers: readonly ServerState[], weights: Weights): Map<string, number> {
   const live = servers.filter(inRotation);
   const count: Record<Track, number> = { blue: 0, green: 0 };
   for (const server of live) {
-    const track = trackOfServer(server.name);
+    const track = trackOfServer(server.server);
     if (track) count[track] += 1;
   }
   const perServer = (track: Track) => (count[track] > 0 ? weights[track] / count[track] : 0);
@@ -30,8 +37,8 @@ export function serverWeights(servers: readonly ServerState[], weights: Weights)
   const scale = largest > 0 ? MAX_SERVER_WEIGHT / largest : 0;
   const result = new Map<string, number>();
   for (const server of live) {
-    const track = trackOfServer(server.name);
-    if (track) result.set(server.name, Math.round(perServer(track) * scale));
+    const track = trackOfServer(server.server);
+    if (track) result.set(server.server, Math.round(perServer(track) * scale));
   }
   return result;
 }
@@ -39,8 +46,8 @@ export function serverWeights(servers: readonly ServerState[], weights: Weights)
 export function achievedWeights(servers: readonly ServerState[]): Weights {
   const totals: Record<Track, number> = { blue: 0, green: 0 };
   for (const server of servers.filter(inRotation)) {
-    const track = trackOfServer(server.name);
-    if (track) totals[track] += server.userWeight;
+    const track = trackOfServer(server.server);
+    if (track) totals[track] += server.weight;
   }
   return shares(totals.blue, totals.green);
 }
@@ -51,7 +58,7 @@ export class HaproxyRouter implements TrafficRouter, TrafficSplitter {
   private readonly runtime: HaproxyRuntime;
 
   constructor(address: string) {
-    this.runtime = new HaproxyRuntime(address);
+    this.runtime = HaproxyRuntime.fromAddress(address);
   }
 
   /** Slots come and go with pods: equal shares drift, so a split is honoured within one point. */
@@ -60,7 +67,7 @@ export class HaproxyRouter implements TrafficRouter, TrafficSplitter {
   }
 
   async reconcile(target: RouteTarget): Promise<Weights> {
-    const servers = await this.runtime.serversState(haproxyBackendName(target.namespace, target.agent));
+    const servers = await this.runtime.showServers(haproxyBackendName(target.namespace, target.agent));
     const weights = achievedWeights(servers);
     if (weights.blue + weights.green === 0 && servers.some(inRotation)) {
       await this.setWeights(target, weightsTo(target.stableTrack, 100));
@@ -71,12 +78,13 @@ export class HaproxyRouter implements TrafficRouter, TrafficSplitter {
 
   async setWeights(target: RouteTarget, weights: Weights): Promise<void> {
     const backend = haproxyBackendName(target.namespace, target.agent);
-    await this.runtime.setWeights(backend, serverWeights(await this.runtime.serversState(backend), weights));
+    const servers = serverWeights(await this.runtime.showServers(backend), weights);
+    await this.runtime.setServerWeights(backend, Object.fromEntries(servers));
   }
 
   async getWeights(target: RouteTarget): Promise<Weights> {
     return achievedWeights(
-      await this.runtime.serversState(haproxyBackendName(target.namespace, target.agent)),
+      await this.runtime.showServers(haproxyBackendName(target.namespace, target.agent)),
     );
   }
 }

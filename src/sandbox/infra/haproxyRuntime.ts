@@ -91,6 +91,13 @@ export class HaproxyRuntime {
     this.port = port;
   }
 
+  /** From `host:port`, the form the controller's HAPROXY_ADDRESS setting takes. */
+  static fromAddress(address: string): HaproxyRuntime {
+    const match = /^(.+):(\d+)$/.exec(address);
+    if (!match) throw new HaproxyRuntimeError(`HAProxy runtime address must be host:port, got "${address}"`);
+    return new HaproxyRuntime(match[1] as string, Number(match[2]));
+  }
+
   /** Sends one command line (commands may be joined with `;`) and returns the whole answer. */
   command(line: string): Promise<string> {
     if (line.includes("\n")) throw new HaproxyRuntimeError("one command line at a time");
