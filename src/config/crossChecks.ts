@@ -23,6 +23,7 @@ export function crossCheck(fleet: FleetConfig, context: CrossCheckContext): Conf
     ...requiredSecrets(fleet, context),
     ...routes(fleet),
     ...autoscalingWindows(fleet),
+    ...sloWindows(fleet),
   ];
 }
 
@@ -204,4 +205,19 @@ function autoscalingWindows(fleet: FleetConfig): ConfigProblem[] {
 
 function secondsOf(text: string): number {
   return parseDuration(text) ?? 0;
+}
+
+/** Label-based SLO rules share one compliance period, so an agent cannot pick its own window. */
+function sloWindows(fleet: FleetConfig): ConfigProblem[] {
+  const window = fleet.monitoring.slo.window;
+  return fleet.agents.flatMap((agent, index) =>
+    agent.slo.window === window
+      ? []
+      : [
+          {
+            path: ["agents", index, "slo", "window"],
+            message: `"${agent.slo.window}" differs from monitoring.slo.window ("${window}"): SLO rules are label-based and share one period; remove the per-agent window or change monitoring.slo.window`,
+          },
+        ],
+  );
 }

@@ -83,26 +83,8 @@ function latencyBucketRule(fleet: FleetConfig): RecordingRule {
   return { record: SLO_LATENCY_BUCKET, expr: perAgentValue(overrides, defaults) };
 }
 
-/**
- * Label-based SLO rules share one compliance period, so an agent cannot pick its own window.
- * Fails loudly (naming the config path) instead of silently using the fleet window.
- */
-export function assertSharedSloWindow(fleet: FleetConfig): void {
-  const window = fleet.monitoring.slo.window;
-  const problems = fleet.agents
-    .map((agent, index) => ({ agent, index }))
-    .filter(({ agent }) => agent.slo.window !== window)
-    .map(
-      ({ agent, index }) =>
-        `agents[${index}].slo.window: "${agent.slo.window}" differs from monitoring.slo.window ("${window}"): ` +
-        "SLO rules are label-based and share one period; remove the per-agent window or change monitoring.slo.window",
-    );
-  if (problems.length > 0) throw new Error(problems.join("\n"));
-}
-
 /** Evaluated first: every other group joins against these series. */
 export function thresholdRules(fleet: FleetConfig): RuleGroup {
-  assertSharedSloWindow(fleet);
   return {
     name: "agent-fleet.thresholds",
     rules: [
