@@ -79,6 +79,8 @@ async function main(): Promise<number> {
       }
       view.tick(tick);
     },
+    onAlertStarted: ({ agent, version, alertname }) =>
+      console.log(`alert    ${agent} → ${version}; waiting for ${alertname} at the webhook sink …`),
   });
   const folder = join(args.reports as string, `${scenario.name}-${stamp()}`);
   const reportDirs: string[] = [];

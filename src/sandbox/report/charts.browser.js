@@ -25,9 +25,11 @@
     ctx.textBaseline = "top";
     ctx.textAlign = "left";
     data.phaseChanges.forEach((change, index) => {
+      const pixel = Math.round(u.valToPos(change.t / 1000, "x", true));
+      // A change at the last sample sits on the right edge: still inside the plot.
+      if (pixel < bbox.left || pixel > bbox.left + bbox.width) return;
       // Half-pixel offset: a crisp one-pixel line in the marker colour.
-      const x = Math.round(u.valToPos(change.t / 1000, "x", true)) + 0.5;
-      if (x < bbox.left || x > bbox.left + bbox.width) return;
+      const x = pixel + 0.5;
       ctx.strokeStyle = COLORS.marker;
       ctx.lineWidth = devicePixelRatio;
       ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
@@ -38,13 +40,16 @@
       // Labels on three staggered rows, on a light backing so lines underneath do not hide them.
       const label = `${index + 1}. ${change.to}`;
       const top = bbox.top + (2 + (index % 3) * 14) * devicePixelRatio;
-      const left = x + 3 * devicePixelRatio;
+      const width = ctx.measureText(label).width;
+      // Right of the line, or left of it when the label would leave the plot.
+      const right = x + 3 * devicePixelRatio;
+      const left = right + width > bbox.left + bbox.width ? x - 3 * devicePixelRatio - width : right;
       ctx.setLineDash([]);
       ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
       ctx.fillRect(
         left - devicePixelRatio,
         top - devicePixelRatio,
-        ctx.measureText(label).width + 2 * devicePixelRatio,
+        width + 2 * devicePixelRatio,
         13 * devicePixelRatio,
       );
       ctx.fillStyle = COLORS.marker;

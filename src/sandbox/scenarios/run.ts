@@ -41,7 +41,12 @@ export async function waitUntilSettled(
 export async function runScenario(
   sandbox: Sandbox,
   scenario: Scenario,
-  options: { onTick?: (tick: ReleaseTick) => void; timeoutMs?: number } = {},
+  options: {
+    onTick?: (tick: ReleaseTick) => void;
+    /** Called when the faulty version of the alert step has gone out. */
+    onAlertStarted?: (alert: NonNullable<Scenario["alert"]>) => void;
+    timeoutMs?: number;
+  } = {},
 ): Promise<ScenarioResult> {
   const startedAt = Date.now();
   const releases: ReleaseRecord[] = [];
@@ -62,6 +67,7 @@ export async function runScenario(
     const { agent, version, alertname } = scenario.alert;
     const sentAt = Date.now();
     await sandbox.release(agent, version);
+    options.onAlertStarted?.(scenario.alert);
     alert = { alertname, agent };
     try {
       alert.delivered = await sandbox.sink.waitForAlert(

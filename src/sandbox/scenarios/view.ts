@@ -48,7 +48,7 @@ export function liveView(stream: NodeJS.WriteStream) {
       if (stream.isTTY) {
         if (drawn > 0) stream.write(`\x1b[${drawn}A`);
         stream.write(
-          lines.map((line) => `\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}`).join("\n") + "\n",
+          `${lines.map((line) => `\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}`).join("\n")}\n`,
         );
         drawn = lines.length;
         return;
@@ -83,9 +83,16 @@ function releaseRow(record: ReleaseRecord, reportDir: string | undefined): strin
 
 export function summaryTable(result: ScenarioResult, reportDirs: readonly string[]): string {
   const rows = result.releases.map((record, index) => releaseRow(record, reportDirs[index]));
-  const lines = [
-    table(["RELEASE", "STRATEGY", "OUTCOME", "TIME", "REQUESTS", "SUCCESS", "FINAL WEIGHTS", "REPORT"], rows),
-  ];
+  // A scenario without releases (`alert`) has no table to show.
+  const lines =
+    rows.length > 0
+      ? [
+          table(
+            ["RELEASE", "STRATEGY", "OUTCOME", "TIME", "REQUESTS", "SUCCESS", "FINAL WEIGHTS", "REPORT"],
+            rows,
+          ),
+        ]
+      : [];
   if (result.alert) {
     const { alert } = result;
     lines.push(
