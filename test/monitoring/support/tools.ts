@@ -3,9 +3,10 @@
  * Debian packages `prometheus` and `prometheus-alertmanager` (scripts/install-system-deps.sh).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { afterAll } from "vitest";
 import { parse, stringify } from "yaml";
 import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alertmanager.ts";
 import type { RuleFile } from "../../../src/manifests/monitoring/ruleTypes.ts";
@@ -27,8 +28,16 @@ export function runTool(tool: "promtool" | "amtool", args: string[], cwd?: strin
   return { status: result.status ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` };
 }
 
+const createdDirs: string[] = [];
+// Registered on the importing test file: its scratch directories go when the file's tests end.
+afterAll(() => {
+  for (const dir of createdDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `agent-fleet-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `agent-fleet-${prefix}-`));
+  createdDirs.push(dir);
+  return dir;
 }
 
 /** Writes `rules.yaml` into a fresh directory and returns its path. */
