@@ -2,20 +2,17 @@
  * Shared helpers of the end-to-end tests: what the sandbox runs now, and how the requests a
  * release saw read back.
  */
-import { existsSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-import { type Browser, chromium } from "playwright-core";
 import type { AgentRolloutStatus, Track } from "../../src/crd/agentRollout.ts";
 import type { RequestSample } from "../../src/sandbox/infra/load.ts";
 import type { Sandbox } from "../../src/sandbox/sandbox.ts";
 import { stableVersion } from "../../src/sandbox/scenarios/releaseRun.ts";
 
+export { CHROMIUM, launchChromium } from "../support/chromium.ts";
+
 /** Per test: a release takes 10–60 s at the sandbox's time scale; room for a loaded machine. */
 export const RELEASE_TIMEOUT_MS = 150_000;
 /** Starting the sandbox (Prometheus, Alertmanager, HAProxy, agents, controller) and stopping it. */
 export const SANDBOX_HOOK_TIMEOUT_MS = 120_000;
-
-export const CHROMIUM = "/usr/bin/chromium";
 
 export function otherTrack(track: Track | undefined): Track {
   return track === "green" ? "blue" : "green";
@@ -53,23 +50,4 @@ export function countBy(samples: readonly RequestSample[], key: "version" | "tra
     counts[value] = (counts[value] ?? 0) + 1;
   }
   return counts;
-}
-
-/** Headless Chromium as in test/sandbox/report.test.ts (waits for a concurrent install). */
-export async function launchChromium(): Promise<Browser> {
-  for (let waited = 0; !existsSync(CHROMIUM) && waited < 30_000; waited += 500) await sleep(500);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-system-deps.sh`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
 }

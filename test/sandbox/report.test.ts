@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import type uPlot from "uplot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,8 +17,7 @@ import {
   type ReleaseReportInput,
   writeReleaseReport,
 } from "../../src/sandbox/report/index.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM, launchChromium } from "../support/chromium.ts";
 
 /** What the report page exposes to checks (read inside `page.evaluate`, where only types are erased). */
 interface ReportPage {
@@ -138,19 +137,7 @@ describe("release report files and page", () => {
 
   it("renders three uPlot charts in Chromium from the embedded data, without errors", async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-system-deps.sh`).toBe(true);
-    const launched = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const launched = await launchChromium();
     browser = launched;
     const page = await launched.newPage({ viewport: { width: 1200, height: 900 } });
     const problems: string[] = [];
