@@ -3,7 +3,7 @@
  * query reads only the track under test and computes what its name says.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,6 +61,7 @@ describe("analysis PromQL templates", () => {
       }),
     );
     const result = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
+    rmSync(dir, { recursive: true, force: true });
     expect(result.error, "promtool missing: run scripts/install-system-deps.sh").toBeUndefined();
     expect(`${result.stdout}${result.stderr}`).toContain("SUCCESS");
     expect(result.status).toBe(0);

@@ -1,6 +1,6 @@
 /** The HAProxy router against a real HAProxy (Debian package `haproxy`), over its runtime API. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,11 +23,12 @@ async function freePort(): Promise<number> {
 const backend = haproxyBackendName(NAMESPACE, "ingest");
 let haproxy: ChildProcess;
 let address: string;
+let dir: string;
 
 beforeAll(async () => {
   const [admin, frontend] = [await freePort(), await freePort()];
   address = `127.0.0.1:${admin}`;
-  const dir = mkdtempSync(join(tmpdir(), "agent-fleet-haproxy-"));
+  dir = mkdtempSync(join(tmpdir(), "agent-fleet-haproxy-"));
   const config = [
     "global",
     `  stats socket ipv4@${address} level admin`,
@@ -71,6 +72,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   haproxy?.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function target(): RouteTarget {
