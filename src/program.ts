@@ -51,7 +51,7 @@ export function defineFleet(fleet: FleetConfig = loadFleetFromPulumi()): FleetOu
     });
   });
   const agentNamespaces = [...clusters.values()].map((cluster) => cluster.namespaceResource);
-  const controller = defineRolloutController(fleet, crd, { agentNamespaces });
+  const controller = defineRolloutController(fleet, crd, { agentNamespaces, objects: rendered.controller });
   const { monitoring, alerting } = defineMonitoring(rendered, {
     namespaces: [...agentNamespaces, controller.namespaceResource],
   });

@@ -23,7 +23,7 @@ export function renderFleet(fleet: FleetConfig): RenderedFleet {
   );
   const agents = Object.fromEntries(fleet.agents.map((agent) => [agent.id, buildAgentObjects(agent, fleet)]));
   const monitoring = renderMonitoring(fleet);
-  // Registered by the RolloutController component from the same builder.
+  // Registered as they are by the RolloutController component.
   const controller = buildRolloutControllerObjects(rolloutControllerSpec(fleet));
   const objects = sortObjects([
     ...crds,

@@ -116,3 +116,25 @@ describe("fleet components (prod, mocked engine)", () => {
     expect(dns).toBe("ingest.data-processing.svc.cluster.local");
   });
 });
+
+describe("one source of truth", () => {
+  it("registers exactly the controller objects the offline render writes", async () => {
+    const { renderStack } = await import("../../src/render/renderStack.ts");
+    const rendered = renderStack("prod").rendered;
+    const controllerUrn = urnOf("agent-fleet:index:RolloutController", "rollout-controller");
+    const registered = stack.resources
+      .filter((resource) => resource.parent === controllerUrn)
+      .map((resource) => ({ name: resource.name, inputs: resource.inputs }));
+    const expected = rendered.controller.map((object) => ({
+      name: object.metadata.namespace
+        ? `${object.metadata.namespace}/${object.metadata.name}`
+        : object.metadata.name,
+      inputs: object,
+    }));
+    const order = (entry: { name: string; inputs: { kind?: unknown } }) =>
+      `${entry.name} ${String(entry.inputs.kind)}`;
+    const sorted = <T extends { name: string; inputs: { kind?: unknown } }>(entries: T[]) =>
+      entries.sort((a, b) => order(a).localeCompare(order(b)));
+    expect(sorted(registered)).toEqual(sorted(expected));
+  });
+});

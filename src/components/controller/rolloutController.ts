@@ -11,6 +11,7 @@ import {
   type RolloutControllerSpec,
   rolloutControllerSpec,
 } from "../../manifests/controller/index.ts";
+import type { KubeObject } from "../../manifests/types.ts";
 import { registerObject } from "../kubeObject.ts";
 
 export interface RolloutControllerArgs {
@@ -30,6 +31,12 @@ export interface RolloutControllerArgs {
    * @default false
    */
   monitoring?: { fleet: FleetConfig };
+  /**
+   * The controller's objects as the fleet render produced them (`renderFleet(…).controller`), so
+   * the program registers exactly what the offline render and the policies saw.
+   * @default built from `spec`
+   */
+  objects?: KubeObject[];
 }
 
 export class RolloutController extends pulumi.ComponentResource {
@@ -54,7 +61,7 @@ export class RolloutController extends pulumi.ComponentResource {
 
 export function createRolloutControllerResources(args: RolloutControllerArgs, parent: pulumi.Resource) {
   const objects = [
-    ...buildRolloutControllerObjects(args.spec),
+    ...(args.objects ?? buildRolloutControllerObjects(args.spec)),
     ...(args.monitoring ? buildRolloutControllerMonitoring(args.monitoring.fleet, args.spec) : []),
   ];
   const namespaceObject = objects.find((object) => object.kind === "Namespace");
@@ -76,7 +83,9 @@ export interface DefineRolloutControllerOptions extends pulumi.ComponentResource
   agentNamespaces?: pulumi.Resource[];
   /** Register the controller's own PodMonitor and alerts. @default false */
   monitoring?: boolean;
-  /** Adjust the spec derived from the config (e.g. replicas, log level). */
+  /** Rendered controller objects (`renderFleet(…).controller`); omitted: built from the spec. */
+  objects?: KubeObject[];
+  /** Adjust the spec derived from the config (e.g. replicas, log level). Ignored for `objects`. */
   customize?: (spec: RolloutControllerSpec) => RolloutControllerSpec;
 }
 
@@ -86,12 +95,12 @@ export function defineRolloutController(
   crd: pulumi.Resource,
   options: DefineRolloutControllerOptions = {},
 ): RolloutController {
-  const { agentNamespaces, monitoring, customize, ...opts } = options;
+  const { agentNamespaces, monitoring, customize, objects, ...opts } = options;
   const base = rolloutControllerSpec(fleet);
   const spec = customize ? customize(base) : base;
   return new RolloutController(
     "rollout-controller",
-    { spec, crd, agentNamespaces, monitoring: monitoring ? { fleet } : undefined },
+    { spec, crd, agentNamespaces, monitoring: monitoring ? { fleet } : undefined, objects },
     opts,
   );
 }
