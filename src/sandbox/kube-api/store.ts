@@ -4,6 +4,7 @@
  * non-status changes, status subresource separation, and a bounded event history for watches.
  */
 import { randomUUID } from "node:crypto";
+import { canonicalJson } from "../../controller/rollout/revision.ts";
 import type { Json } from "./patch.ts";
 import { type ResourceType, typeKey } from "./resources.ts";
 
@@ -46,22 +47,10 @@ export class ApiError extends Error {
   }
 }
 
-/** JSON with sorted keys: equal values give equal text regardless of key order. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, child]) => child !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonical(child)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
 /** Everything but metadata and status: what `generation` tracks. */
 function desiredPart(object: StoredObject): string {
   const { metadata: _metadata, status: _status, ...rest } = object;
-  return canonical(rest);
+  return canonicalJson(rest);
 }
 
 export type Subresource = "main" | "status";
@@ -170,7 +159,7 @@ export class ObjectStore {
             },
           };
     if (merged.status === undefined) delete merged.status;
-    if (canonical(merged) === canonical({ ...existing })) return structuredClone(existing);
+    if (canonicalJson(merged) === canonicalJson({ ...existing })) return structuredClone(existing);
     if (desiredPart(merged) !== desiredPart(existing)) {
       merged.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     }
