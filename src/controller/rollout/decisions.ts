@@ -140,20 +140,29 @@ export function abortRelease(context: ReconcileContext, cause: AbortCause): void
   status.abortedBy = cause.by;
   clearRelease(status);
   status.scaleDownAt = undefined;
-  setCondition(status, "Degraded", "True", cause.reason, cause.message, isoTime(context.now));
+  markDegraded(context, cause, "abort", revision, {
+    reason: "RolloutAborted",
+    message: `revision ${revision} aborted: ${cause.message}; all traffic back to ${status.activeTrack}`,
+  });
+}
+
+/** What an abort and a rollback both leave behind: the Degraded condition, the decision, an Event. */
+function markDegraded(
+  context: ReconcileContext,
+  cause: AbortCause,
+  decision: "abort" | "rollback",
+  revision: string | undefined,
+  event: { reason: string; message: string },
+): void {
+  setCondition(context.status, "Degraded", "True", cause.reason, cause.message, isoTime(context.now));
   decide(context, {
-    decision: "abort",
+    decision,
     reason: cause.message,
     actor: cause.by,
     revision,
     measurements: cause.measurements,
   });
-  emit(
-    context,
-    "Warning",
-    "RolloutAborted",
-    `revision ${revision} aborted: ${cause.message}; all traffic back to ${status.activeTrack}`,
-  );
+  emit(context, "Warning", event.reason, event.message);
 }
 
 /** After a blue-green switch: back to the previous track, still at full size. */
@@ -173,20 +182,10 @@ export function rollBack(context: ReconcileContext, cause: AbortCause): void {
   status.scaleDownAt = undefined;
   status.stepStartedAt = undefined;
   status.pause = undefined;
-  setCondition(status, "Degraded", "True", cause.reason, cause.message, isoTime(context.now));
-  decide(context, {
-    decision: "rollback",
-    reason: cause.message,
-    actor: cause.by,
-    revision,
-    measurements: cause.measurements,
+  markDegraded(context, cause, "rollback", revision, {
+    reason: "RolledBack",
+    message: `revision ${revision} rolled back to ${previousRevision} on ${previous}: ${cause.message}`,
   });
-  emit(
-    context,
-    "Warning",
-    "RolledBack",
-    `revision ${revision} rolled back to ${previousRevision} on ${previous}: ${cause.message}`,
-  );
 }
 
 function promoteCanary(context: ReconcileContext, reason: string, actor?: string): void {
