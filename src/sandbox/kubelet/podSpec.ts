@@ -2,8 +2,8 @@
  * What a sandbox pod needs from a Deployment's pod template: identity labels, the image version
  * (which drives the sample agent's fault injection), and plain `value` env vars.
  */
-import { createHash } from "node:crypto";
 import type { KubeObject } from "../../controller/kube/cluster.ts";
+import { revisionOf } from "../../controller/rollout/revision.ts";
 
 export interface PodSpecSummary {
   namespace: string;
@@ -49,6 +49,6 @@ export function podSpecOf(deployment: KubeObject): PodSpecSummary {
     track: labels.track ?? "stable",
     version: versionOfImage(container.image ?? "agent:latest"),
     env,
-    templateHash: createHash("sha256").update(JSON.stringify(template)).digest("hex").slice(0, 10),
+    templateHash: revisionOf(template),
   };
 }
