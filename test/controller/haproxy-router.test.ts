@@ -5,11 +5,16 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HaproxyRouter } from "../../src/controller/traffic/haproxy.ts";
+import {
+  HaproxyRouter,
+  inRotation,
+  serverWeights,
+  weightChangesInOrder,
+} from "../../src/controller/traffic/haproxy.ts";
 import type { RouteTarget } from "../../src/controller/traffic/router.ts";
 import type { AgentRolloutSpec } from "../../src/crd/agentRollout.ts";
 import { haproxyBackendName } from "../../src/sandbox/gateway/naming.ts";
-import { HaproxyRuntime } from "../../src/sandbox/infra/haproxyRuntime.ts";
+import { HaproxyRuntime, type HaproxyServerState } from "../../src/sandbox/infra/haproxyRuntime.ts";
 import { agentRollout, NAMESPACE } from "./support/fixtures.ts";
 
 async function freePort(): Promise<number> {
@@ -104,5 +109,51 @@ describe("HAProxy runtime API router", () => {
   it("fails loudly for a backend HAProxy does not have", async () => {
     const router = new HaproxyRouter(address);
     await expect(router.getWeights({ ...target(), agent: "unknown" })).rejects.toThrow(/HAProxy/);
+  });
+});
+
+describe("weight changes in order (make before break)", () => {
+  function slot(server: string, weight: number): HaproxyServerState {
+    return { backend, server, address: "127.0.0.1", port: 9, operational: "running", admin: "ready", weight };
+  }
+
+  /** Applies the changes one by one and returns the total live weight after each. */
+  function totalsWhileApplying(servers: HaproxyServerState[], changes: Array<[string, number]>): number[] {
+    const weights = new Map(servers.map((server) => [server.server, server.weight]));
+    return changes.map(([server, weight]) => {
+      weights.set(server, weight);
+      return servers.filter(inRotation).reduce((sum, s) => sum + (weights.get(s.server) ?? 0), 0);
+    });
+  }
+
+  it.each([
+    ["blue → green", { blue: 100, green: 0 }, { blue: 0, green: 100 }],
+    ["green → blue", { blue: 0, green: 100 }, { blue: 100, green: 0 }],
+    ["canary step", { blue: 95, green: 5 }, { blue: 75, green: 25 }],
+    ["abort", { blue: 50, green: 50 }, { blue: 100, green: 0 }],
+  ])("%s never passes through a moment with no weighted server", (_name, from, to) => {
+    const layout = ["blue1", "blue2", "blue3", "green1", "green2", "green3"].map((name) => slot(name, 0));
+    const servers = [...serverWeights(layout, from)].map(([name, weight]) => slot(name, weight));
+    const changes = weightChangesInOrder(servers, serverWeights(servers, to));
+    expect(changes.length).toBeGreaterThan(0);
+    for (const total of totalsWhileApplying(servers, changes)) expect(total).toBeGreaterThan(0);
+    const applied = new Map([...servers.map((s): [string, number] => [s.server, s.weight]), ...changes]);
+    expect(applied).toEqual(new Map(serverWeights(servers, to)));
+  });
+
+  it("raises come first and unchanged servers are left out", () => {
+    const servers = [slot("blue1", 256), slot("blue2", 256), slot("green1", 0), slot("green2", 0)];
+    const changes = weightChangesInOrder(
+      servers,
+      new Map([
+        ["blue1", 0],
+        ["blue2", 256],
+        ["green1", 256],
+      ]),
+    );
+    expect(changes).toEqual([
+      ["green1", 256],
+      ["blue1", 0],
+    ]);
   });
 });

@@ -43,6 +43,23 @@ export function serverWeights(servers: readonly ServerState[], weights: Weights)
   return result;
 }
 
+/**
+ * The weight changes in the order to apply them: raises before cuts (make before break). HAProxy
+ * applies one command line's commands one after another while other threads keep serving, so a
+ * switch that cut the old track first would leave a moment with no weighted server: a 503.
+ * Unchanged servers are left out.
+ */
+export function weightChangesInOrder(
+  servers: readonly ServerState[],
+  next: ReadonlyMap<string, number>,
+): Array<[server: string, weight: number]> {
+  const current = new Map(servers.map((server) => [server.server, server.weight]));
+  const changes = [...next].filter(([server, weight]) => current.get(server) !== weight);
+  const raises = changes.filter(([server, weight]) => weight > (current.get(server) ?? 0));
+  const cuts = changes.filter(([server, weight]) => weight <= (current.get(server) ?? 0));
+  return [...raises, ...cuts];
+}
+
 export function achievedWeights(servers: readonly ServerState[]): Weights {
   const totals: Record<Track, number> = { blue: 0, green: 0 };
   for (const server of servers.filter(inRotation)) {
@@ -78,8 +95,9 @@ export class HaproxyRouter implements TrafficRouter, TrafficSplitter {
 
   async setWeights(target: RouteTarget, weights: Weights): Promise<void> {
     const backend = haproxyBackendName(target.namespace, target.agent);
-    const servers = serverWeights(await this.runtime.showServers(backend), weights);
-    await this.runtime.setServerWeights(backend, Object.fromEntries(servers));
+    const servers = await this.runtime.showServers(backend);
+    const changes = weightChangesInOrder(servers, serverWeights(servers, weights));
+    await this.runtime.setServerWeights(backend, changes);
   }
 
   async getWeights(target: RouteTarget): Promise<Weights> {

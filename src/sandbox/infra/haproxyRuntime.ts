@@ -138,9 +138,15 @@ export class HaproxyRuntime {
     return this.#silent([`set server ${backend}/${server} weight ${weight}`]);
   }
 
-  /** Several weights in one command line: applied back to back, so a switch is near-atomic. */
-  setServerWeights(backend: string, weights: Readonly<Record<string, number>>): Promise<void> {
-    const entries = Object.entries(weights);
+  /**
+   * Several weights in one command line, applied back to back in the order given (callers put
+   * raises before cuts so a switch never leaves a moment with no weighted server).
+   */
+  setServerWeights(
+    backend: string,
+    weights: Readonly<Record<string, number>> | ReadonlyArray<readonly [server: string, weight: number]>,
+  ): Promise<void> {
+    const entries = Array.isArray(weights) ? weights : Object.entries(weights);
     for (const [, weight] of entries) checkWeight(weight);
     return this.#silent(
       entries.map(([server, weight]) => `set server ${backend}/${server} weight ${weight}`),
