@@ -62,10 +62,13 @@ export const nonNegativeInt = z
   .int({ error: "is not a whole number" })
   .min(0, { error: "is negative" });
 
-/** Container image repository without tag or digest (the version is a separate field). */
+/**
+ * Container image repository without tag or digest (the version is a separate field). A registry
+ * port is only a port when a path follows (`localhost:5000/agent`); `ingest-agent:142` is a tag.
+ */
 export const imageRepository = z
   .string()
-  .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+  .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+(?=\/))?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
     error:
       "is not an image repository without tag (example: ghcr.io/acme/ingest-agent; put the tag in `version`)",
   });
