@@ -360,6 +360,16 @@ export const releaseSchema = z.strictObject({
   /** @default "10m" */
   scaleDownDelay: duration.default("10m"),
   analysis: analysisSchema.default(analysisSchema.parse({})),
+  /**
+   * Prometheus (or a PromQL-compatible API such as Thanos Query) the rollout controller's analysis
+   * queries. Omitted: the fleet's Prometheus, `http://prometheus-operated.<monitoring.namespace>.svc:9090`.
+   */
+  prometheusUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: "is not an http(s) URL (example: http://thanos-query.monitoring.svc:9090)",
+    })
+    .optional(),
   /** Image of the rollout controller. @default "ghcr.io/agent-fleet/rollout-controller" */
   controllerImage: imageRepository.default("ghcr.io/agent-fleet/rollout-controller"),
   /** @default "0.1.0" */

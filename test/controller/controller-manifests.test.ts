@@ -5,9 +5,11 @@ import { ControllerMetrics } from "../../src/controller/ops/metrics.ts";
 import {
   buildRolloutControllerMonitoring,
   buildRolloutControllerObjects,
+  prometheusPeerOf,
   rolloutControllerSpec,
 } from "../../src/manifests/controller/index.ts";
 import { CONTROLLER } from "../../src/manifests/monitoring/metrics.ts";
+import type { KubeObject } from "../../src/manifests/types.ts";
 
 const fleet = loadStack("dev").fleet;
 const spec = rolloutControllerSpec(fleet);
@@ -91,5 +93,53 @@ describe("rollout controller objects", () => {
       selector: { matchLabels: CONTROLLER.podLabel },
       podMetricsEndpoints: [{ port: CONTROLLER.port, path: "/metrics" }],
     });
+  });
+
+  it("queries the Prometheus named by release.prometheusUrl and lets only that traffic out", () => {
+    const egressOf = (objects: KubeObject[]) =>
+      (
+        objects.find((object) => object.metadata.name === `${spec.name}-allow-egress`)?.spec as {
+          egress: Array<{ to?: unknown[]; ports: Array<{ port: number }> }>;
+        }
+      ).egress;
+    // Default: the fleet's own Prometheus, in the monitoring namespace.
+    expect(egressOf(objects)).toContainEqual({
+      to: [
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": fleet.monitoring.namespace } } },
+      ],
+      ports: [{ protocol: "TCP", port: 9090 }],
+    });
+
+    const thanos = rolloutControllerSpec({
+      ...fleet,
+      release: {
+        ...fleet.release,
+        prometheusUrl: "http://thanos-query.observability.svc.cluster.local:10902",
+      },
+    });
+    expect(thanos.prometheusUrl).toBe("http://thanos-query.observability.svc.cluster.local:10902");
+    const thanosObjects = buildRolloutControllerObjects(thanos);
+    const container = (
+      thanosObjects.find((object) => object.kind === "Deployment")?.spec as {
+        template: { spec: PodSpec };
+      }
+    ).template.spec.containers[0];
+    expect(container?.env).toContainEqual({ name: "PROMETHEUS_URL", value: thanos.prometheusUrl });
+    expect(egressOf(thanosObjects)).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } } }],
+      ports: [{ protocol: "TCP", port: 10902 }],
+    });
+    expect(egressOf(thanosObjects)).not.toContainEqual(
+      expect.objectContaining({ ports: [{ protocol: "TCP", port: 9090 }] }),
+    );
+  });
+
+  it("reads the port and in-cluster namespace from a Prometheus URL", () => {
+    expect(prometheusPeerOf("http://prometheus-operated.monitoring.svc:9090")).toEqual({
+      namespace: "monitoring",
+      port: 9090,
+    });
+    expect(prometheusPeerOf("https://prometheus.example.com")).toEqual({ port: 443 });
+    expect(prometheusPeerOf("http://10.0.0.7")).toEqual({ port: 80 });
   });
 });

@@ -19,6 +19,7 @@ const spec: RolloutControllerSpec = {
   image: "ghcr.io/agent-fleet/rollout-controller:0.1.0",
   watchNamespaces: [NAMESPACE],
   prometheusUrl: "http://prometheus-operated.monitoring.svc:9090",
+  prometheusPeer: { namespace: "monitoring", port: 9090 },
   monitoringNamespace: "monitoring",
   replicas: 2,
   leaseName: "agent-fleet-rollout-controller",

@@ -18,7 +18,13 @@ import {
 } from "./workload.ts";
 
 export { AGENT_NAMESPACE_RULES } from "./rbac.ts";
-export { controllerLabels, type RolloutControllerSpec, rolloutControllerSpec } from "./spec.ts";
+export {
+  controllerLabels,
+  type PrometheusPeer,
+  prometheusPeerOf,
+  type RolloutControllerSpec,
+  rolloutControllerSpec,
+} from "./spec.ts";
 export { METRICS_PORT } from "./workload.ts";
 
 export function buildRolloutControllerObjects(spec: RolloutControllerSpec): KubeObject[] {

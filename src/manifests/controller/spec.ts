@@ -15,8 +15,10 @@ export interface RolloutControllerSpec {
   image: string;
   /** Agent namespaces it manages: the only namespaces it gets access to. */
   watchNamespaces: string[];
-  /** In-cluster Prometheus the analysis queries. */
+  /** Prometheus the analysis queries. */
   prometheusUrl: string;
+  /** Where that Prometheus is, for the egress NetworkPolicy. */
+  prometheusPeer: PrometheusPeer;
   /** Namespace of the Prometheus stack (allowed to scrape, reachable for queries). */
   monitoringNamespace: string;
   /** Replicas; one leads, the others stand by. @default 2 */
@@ -28,16 +30,33 @@ export interface RolloutControllerSpec {
   logLevel: string;
 }
 
+/** The port a Prometheus URL is reached on and, for in-cluster Service names, its namespace. */
+export interface PrometheusPeer {
+  port: number;
+  /** Set for `<service>.<namespace>.svc[.<cluster domain>]` hosts; otherwise the address is not knowable here. */
+  namespace?: string;
+}
+
+export function prometheusPeerOf(url: string): PrometheusPeer {
+  const parsed = new URL(url);
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
+  const inCluster = /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.|$)/.exec(parsed.hostname);
+  return inCluster?.[1] ? { port, namespace: inCluster[1] } : { port };
+}
+
 export function rolloutControllerSpec(fleet: FleetConfig): RolloutControllerSpec {
   const version = fleet.release.controllerVersion;
   const separator = version.startsWith("sha256:") ? "@" : ":";
+  // prometheus-operator's governing Service exists for any Prometheus in the namespace.
+  const prometheusUrl =
+    fleet.release.prometheusUrl ?? `http://prometheus-operated.${fleet.monitoring.namespace}.svc:9090`;
   return {
     namespace: CONTROLLER.namespace,
     name: CONTROLLER.name,
     image: `${fleet.release.controllerImage}${separator}${version}`,
     watchNamespaces: [...new Set(fleet.clusters.map((cluster) => cluster.name))].sort(),
-    // prometheus-operator's governing Service exists for any Prometheus in the namespace.
-    prometheusUrl: `http://prometheus-operated.${fleet.monitoring.namespace}.svc:9090`,
+    prometheusUrl,
+    prometheusPeer: prometheusPeerOf(prometheusUrl),
     monitoringNamespace: fleet.monitoring.namespace,
     replicas: 2,
     leaseName: "agent-fleet-rollout-controller",

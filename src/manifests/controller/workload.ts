@@ -5,7 +5,7 @@
  */
 import { CONTROLLER } from "../monitoring/metrics.ts";
 import type { KubeObject } from "../types.ts";
-import { controllerLabels, type RolloutControllerSpec } from "./spec.ts";
+import { controllerLabels, type PrometheusPeer, type RolloutControllerSpec } from "./spec.ts";
 
 export const METRICS_PORT = 8080;
 
@@ -108,6 +108,16 @@ export function buildControllerDisruptionBudget(spec: RolloutControllerSpec): Ku
   };
 }
 
+/** To the Prometheus the analysis queries: its namespace when the URL names one, else only its port. */
+function prometheusEgress(peer: PrometheusPeer): Record<string, unknown> {
+  const ports = [{ protocol: "TCP", port: peer.port }];
+  if (!peer.namespace) return { ports };
+  return {
+    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } } }],
+    ports,
+  };
+}
+
 /** Default-deny, then: scrapes from the monitoring namespace; DNS, the API server and Prometheus out. */
 export function buildControllerNetworkPolicies(spec: RolloutControllerSpec): KubeObject[] {
   const pods = { matchLabels: { ...CONTROLLER.podLabel } };
@@ -150,7 +160,7 @@ export function buildControllerNetworkPolicies(spec: RolloutControllerSpec): Kub
             { protocol: "TCP", port: 6443 },
           ],
         },
-        { to: [monitoring], ports: [{ protocol: "TCP", port: 9090 }] },
+        prometheusEgress(spec.prometheusPeer),
       ],
     }),
   ];
