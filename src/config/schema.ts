@@ -296,6 +296,15 @@ export const monitoringSchema = z.strictObject({
   retention: duration.default("30d"),
   /** Install Prometheus/Alertmanager resources when the cluster has none. @default false */
   installPrometheus: z.boolean().default(false),
+  /** Persistent volume of the installed Prometheus (one per replica), so `retention` survives restarts. */
+  storage: z
+    .strictObject({
+      /** @default "50Gi" */
+      size: byteQuantity.default("50Gi"),
+      /** Omitted: the cluster's default StorageClass. */
+      storageClass: z.string().min(1).optional(),
+    })
+    .default({ size: "50Gi" }),
   /** Base URL of docs/runbooks. @default "https://github.com/agent-fleet/agent-fleet/blob/main/docs/runbooks" */
   runbookBaseUrl: url.default("https://github.com/agent-fleet/agent-fleet/blob/main/docs/runbooks"),
   thresholds: alertThresholdsSchema.default(alertThresholdsSchema.parse({})),

@@ -31,6 +31,8 @@ describe("Monitoring and Alerting under mocks: dev stack with its own token and 
     const prometheus = run.resources.find((resource) => resource.inputs.kind === "Prometheus");
     expect(prometheus?.inputs.spec).toMatchObject({
       retention: "30d",
+      retentionSize: "40GB",
+      storage: { volumeClaimTemplate: { spec: { resources: { requests: { storage: "50Gi" } } } } },
       ruleSelector: { matchLabels: { release: "agent-fleet" } },
       podMonitorSelector: { matchLabels: { release: "agent-fleet" } },
     });

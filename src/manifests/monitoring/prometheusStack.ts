@@ -1,10 +1,11 @@
 /**
  * A Prometheus of our own (prometheus-operator `Prometheus` + its RBAC), for clusters that have
  * none (`monitoring.installPrometheus`). It selects rules and monitors by the same
- * `monitoring.selectorLabels` our objects carry, keeps `monitoring.retention` of data and sends
- * alerts to the Alertmanager the Alerting component installs.
+ * `monitoring.selectorLabels` our objects carry, keeps `monitoring.retention` of data on a
+ * persistent volume (`monitoring.storage`) and sends alerts to the Alertmanager the Alerting
+ * component installs.
  */
-import type { FleetConfig } from "../../config/index.ts";
+import { type FleetConfig, parseBytes } from "../../config/index.ts";
 import { fleetLabels } from "../labels.ts";
 import type { KubeObject } from "../types.ts";
 
@@ -39,6 +40,30 @@ function rbac(namespace: string): KubeObject[] {
   ];
 }
 
+/** Share of the volume Prometheus may fill before it drops old blocks early: headroom for the WAL and compaction. */
+const RETENTION_SIZE_SHARE = 0.8;
+
+/**
+ * Size-based retention in Prometheus' units (base-2: `GB` is GiB), so a full volume drops the
+ * oldest data instead of crashing Prometheus before `retention` is reached.
+ */
+export function retentionSizeFor(volume: string): string {
+  const mebibytes = Math.floor(((parseBytes(volume) ?? 0) * RETENTION_SIZE_SHARE) / 2 ** 20);
+  return mebibytes >= 10 * 1024 ? `${Math.floor(mebibytes / 1024)}GB` : `${Math.max(mebibytes, 1)}MB`;
+}
+
+function storageSpec(storage: FleetConfig["monitoring"]["storage"]): Record<string, unknown> {
+  return {
+    volumeClaimTemplate: {
+      spec: {
+        ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
+        accessModes: ["ReadWriteOnce"],
+        resources: { requests: { storage: storage.size } },
+      },
+    },
+  };
+}
+
 export function buildPrometheus(fleet: FleetConfig): KubeObject {
   const { monitoring } = fleet;
   const selector = { matchLabels: monitoring.selectorLabels };
@@ -49,6 +74,8 @@ export function buildPrometheus(fleet: FleetConfig): KubeObject {
     spec: {
       replicas: fleet.environment === "prod" ? 2 : 1,
       retention: monitoring.retention,
+      retentionSize: retentionSizeFor(monitoring.storage.size),
+      storage: storageSpec(monitoring.storage),
       scrapeInterval: monitoring.scrapeInterval,
       evaluationInterval: monitoring.scrapeInterval,
       serviceAccountName: NAME,
