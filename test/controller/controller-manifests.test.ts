@@ -96,12 +96,14 @@ describe("rollout controller objects", () => {
   });
 
   it("queries the Prometheus named by release.prometheusUrl and lets only that traffic out", () => {
+    const specOf = <T>(objects: KubeObject[], matches: (object: KubeObject) => boolean): T => {
+      const found = objects.find(matches);
+      if (!found) throw new Error("object not rendered");
+      return found.spec as T;
+    };
+    type Egress = { egress: Array<{ to?: unknown[]; ports: Array<{ port: number }> }> };
     const egressOf = (objects: KubeObject[]) =>
-      (
-        objects.find((object) => object.metadata.name === `${spec.name}-allow-egress`)?.spec as {
-          egress: Array<{ to?: unknown[]; ports: Array<{ port: number }> }>;
-        }
-      ).egress;
+      specOf<Egress>(objects, (object) => object.metadata.name === `${spec.name}-allow-egress`).egress;
     // Default: the fleet's own Prometheus, in the monitoring namespace.
     expect(egressOf(objects)).toContainEqual({
       to: [
@@ -119,10 +121,9 @@ describe("rollout controller objects", () => {
     });
     expect(thanos.prometheusUrl).toBe("http://thanos-query.observability.svc.cluster.local:10902");
     const thanosObjects = buildRolloutControllerObjects(thanos);
-    const container = (
-      thanosObjects.find((object) => object.kind === "Deployment")?.spec as {
-        template: { spec: PodSpec };
-      }
+    const container = specOf<{ template: { spec: PodSpec } }>(
+      thanosObjects,
+      (object) => object.kind === "Deployment",
     ).template.spec.containers[0];
     expect(container?.env).toContainEqual({ name: "PROMETHEUS_URL", value: thanos.prometheusUrl });
     expect(egressOf(thanosObjects)).toContainEqual({

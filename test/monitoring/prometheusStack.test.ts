@@ -37,12 +37,11 @@ describe("own Prometheus (monitoring.installPrometheus)", () => {
   });
 
   it("uses the cluster's default StorageClass when none is named", () => {
-    const [prometheus] = buildPrometheusStack(
-      fleetWith({ installPrometheus: true, storage: { size: "50Gi" } }),
-    ).filter((object) => object.kind === "Prometheus");
-    const claim = (
-      prometheus?.spec as { storage: { volumeClaimTemplate: { spec: Record<string, unknown> } } }
-    ).storage.volumeClaimTemplate.spec;
+    const objects = buildPrometheusStack(fleetWith({ installPrometheus: true, storage: { size: "50Gi" } }));
+    const prometheus = objects.find((object) => object.kind === "Prometheus");
+    if (!prometheus) throw new Error("no Prometheus rendered");
+    type Storage = { storage: { volumeClaimTemplate: { spec: Record<string, unknown> } } };
+    const claim = (prometheus.spec as Storage).storage.volumeClaimTemplate.spec;
     expect(claim).not.toHaveProperty("storageClassName");
     expect(claim).toMatchObject({ resources: { requests: { storage: "50Gi" } } });
   });
