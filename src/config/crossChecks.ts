@@ -3,7 +3,7 @@
  * loader reports all of them together.
  */
 import type { ConfigPath, ConfigProblem } from "./problems.ts";
-import { parseDuration } from "./quantity.ts";
+import { parseDuration, parseTimeOfDay } from "./quantity.ts";
 import type { FleetConfig } from "./resolve.ts";
 import type { AlertThresholds, CanaryStep } from "./schema.ts";
 import type { SecretKey } from "./secrets.ts";
@@ -23,6 +23,7 @@ export function crossCheck(fleet: FleetConfig, context: CrossCheckContext): Conf
     ...requiredSecrets(fleet, context),
     ...routes(fleet),
     ...autoscalingWindows(fleet),
+    ...scaleSchedules(fleet),
     ...sloWindows(fleet),
   ];
 }
@@ -205,6 +206,47 @@ function autoscalingWindows(fleet: FleetConfig): ConfigProblem[] {
 
 function secondsOf(text: string): number {
   return parseDuration(text) ?? 0;
+}
+
+/** Schedules: unique names, a window that ends after it starts, declared agents that can reach the floor. */
+function scaleSchedules(fleet: FleetConfig): ConfigProblem[] {
+  const schedules = fleet.autoscaling.schedules;
+  const at = (index: number, ...rest: ConfigPath): ConfigPath => ["autoscaling", "schedules", index, ...rest];
+  const names = duplicates(schedules, (schedule) => schedule.name).map(({ index, first }) => ({
+    path: at(index, "name"),
+    message: `"${schedules[index]?.name}" is already used by autoscaling.schedules[${first}]: schedule names must be unique`,
+  }));
+  const declared = fleet.agents.map((agent) => agent.id);
+  const perSchedule = schedules.flatMap((schedule, index): ConfigProblem[] => {
+    const problems: ConfigProblem[] = [];
+    if ((parseTimeOfDay(schedule.end) ?? 0) <= (parseTimeOfDay(schedule.start) ?? 0)) {
+      problems.push({
+        path: at(index, "end"),
+        message: `"${schedule.end}" is not after start ("${schedule.start}"): split a window across midnight into two schedules (…–24:00 and 00:00–…)`,
+      });
+    }
+    (schedule.agents ?? []).forEach((id, agentIndex) => {
+      if (!declared.includes(id)) {
+        problems.push({
+          path: at(index, "agents", agentIndex),
+          message: `"${id}" is not a declared agent: use one of ${declared.join(", ")}`,
+        });
+      }
+    });
+    const cannotReach = fleet.agents.filter(
+      (agent) =>
+        (!schedule.agents || schedule.agents.includes(agent.id)) && schedule.minReplicas > agent.replicas.max,
+    );
+    if (cannotReach.length > 0) {
+      const agents = cannotReach.map((agent) => `"${agent.id}" (${agent.replicas.max})`).join(", ");
+      problems.push({
+        path: at(index, "minReplicas"),
+        message: `${schedule.minReplicas} is above replicas.max of ${agents}: raise their max, lower minReplicas, or list the agents the schedule applies to`,
+      });
+    }
+    return problems;
+  });
+  return [...names, ...perSchedule];
 }
 
 /** Label-based SLO rules share one compliance period, so an agent cannot pick its own window. */

@@ -3,7 +3,7 @@
 export { type CrossCheckContext, crossCheck } from "./crossChecks.ts";
 export { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
 export { type ConfigProblem, FleetConfigError, formatPath } from "./problems.ts";
-export { formatBytes, formatCpu, parseBytes, parseCpu, parseDuration } from "./quantity.ts";
+export { formatBytes, formatCpu, parseBytes, parseCpu, parseDuration, parseTimeOfDay } from "./quantity.ts";
 export type { Agent, Cluster, FleetConfig, ResolvedStrategy } from "./resolve.ts";
 export * from "./schema.ts";
 export { isSecretKey, SECRET_KEYS, type SecretKey, SecretRef, secretPlaceholder } from "./secrets.ts";

@@ -81,3 +81,11 @@ export function parseDuration(text: string): number | undefined {
   });
   return seconds > 0 ? seconds : undefined;
 }
+
+/** `HH:MM` (00:00 … 24:00) → minutes since midnight, or undefined when malformed. */
+export function parseTimeOfDay(text: string): number | undefined {
+  const match = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const minutes = Number(match[1]) * 60 + Number(match[2]);
+  return Number(match[2]) < 60 && minutes <= 24 * 60 ? minutes : undefined;
+}

@@ -262,6 +262,31 @@ export const agentClusterSchema = z.strictObject({
   rbac: rbacGroupsSchema.optional(),
 });
 
+export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+
+const timeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, {
+  error: "is not a time of day HH:MM (examples: 07:30, 19:00, 24:00)",
+});
+
+/** A replica floor for known busy hours: scale up before the load arrives. Times are UTC. */
+export const scaleScheduleSchema = z.strictObject({
+  /** Names the schedule in its recording rule and HPA metric. */
+  name: dnsLabel,
+  /** Days the window opens on (UTC). @default every day */
+  days: z
+    .array(z.enum(WEEKDAYS))
+    .min(1)
+    .default([...WEEKDAYS]),
+  /** Window start, UTC. */
+  start: timeOfDay,
+  /** Window end, UTC, after `start` (split a window across midnight into two schedules). */
+  end: timeOfDay,
+  /** Replicas the agent keeps at least while the window is open. */
+  minReplicas: positiveInt,
+  /** Agent ids the floor applies to. Omitted: every agent. */
+  agents: z.array(agentId).min(1).optional(),
+});
+
 export const autoscalingSchema = z.strictObject({
   /** @default 75 */
   cpuUtilizationPercent: percent.default(75),
@@ -283,6 +308,8 @@ export const autoscalingSchema = z.strictObject({
   scaleDownStabilization: duration.default("5m"),
   /** How long load must stay low before any scale-down (the HPA stabilization window). @default "10m" */
   scaleDownSustained: duration.default("10m"),
+  /** Scheduled scale-up: replica floors for known busy hours. @default [] */
+  schedules: z.array(scaleScheduleSchema).default([]),
 });
 
 export const monitoringSchema = z.strictObject({
@@ -436,6 +463,7 @@ export type Analysis = z.output<typeof analysisSchema>;
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
 export type Slo = z.output<typeof sloSchema>;
 export type Autoscaling = z.output<typeof autoscalingSchema>;
+export type ScaleSchedule = z.output<typeof scaleScheduleSchema>;
 export type Monitoring = z.output<typeof monitoringSchema>;
 export type Alerting = z.output<typeof alertingSchema>;
 export type Receivers = z.output<typeof receiversSchema>;

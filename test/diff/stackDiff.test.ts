@@ -137,9 +137,10 @@ describe("an agent is added", () => {
       replicas: { min: 3, max: 3 }
       resources:
         limits: { cpu: 500m, memory: 1Gi, storage: 10Gi }
-  agent-fleet:monitoring:
+  agent-fleet:autoscaling:
 `;
-  const diff = diffStack("prod", base, renderText(edit(prodText(), "  agent-fleet:monitoring:\n", added)));
+  // Appended to the agents list, which the autoscaling key follows in the prod stack file.
+  const diff = diffStack("prod", base, renderText(edit(prodText(), "  agent-fleet:autoscaling:\n", added)));
 
   it("lists the new resources grouped by kind", () => {
     const text = formatDiff(diff, header);
@@ -152,7 +153,7 @@ describe("an agent is added", () => {
   it("reads the other way as a removal", () => {
     const reverse = diffStack(
       "prod",
-      renderText(edit(prodText(), "  agent-fleet:monitoring:\n", added)),
+      renderText(edit(prodText(), "  agent-fleet:autoscaling:\n", added)),
       base,
     );
     expect(reverse.objects.removed.map((object) => object.kind)).toContain("Deployment");

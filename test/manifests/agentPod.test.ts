@@ -196,6 +196,17 @@ describe("workload, services and autoscaling by strategy", () => {
           target: { type: "AverageValue", averageValue: "1000m" },
         },
       },
+      // prod's business-hours schedule: a floor of 6 from the schedule series (value ÷ 1 = replicas).
+      {
+        type: "External",
+        external: {
+          metric: {
+            name: "agentfleet_scheduled_min_replicas",
+            selector: { matchLabels: { schedule: "business-hours" } },
+          },
+          target: { type: "AverageValue", averageValue: "1" },
+        },
+      },
     ]);
     expect(hpa.spec.behavior).toEqual({
       scaleUp: {
@@ -217,6 +228,8 @@ describe("workload, services and autoscaling by strategy", () => {
       kind: "Deployment",
       name: "partner-api",
     });
+    // The schedule names only ingest: other agents get no floor metric.
+    expect(rollingHpa.spec.metrics.map((metric: Json) => metric.type)).not.toContain("External");
   });
 
   it("never sets replicas on anything an autoscaler owns", () => {

@@ -123,6 +123,8 @@ describe("PrometheusRule objects", () => {
       "agent-fleet-resources",
       "agent-fleet-slo",
       "agent-fleet-controller",
+      // prod declares a scheduled scale-up.
+      "agent-fleet-autoscaling",
     ]);
     for (const object of objects) {
       expect(object.metadata.labels).toMatchObject({ release: "kube-prometheus-stack" });

@@ -1,10 +1,12 @@
 /**
  * One HPA (autoscaling/v2) per agent: CPU and memory utilization plus the custom per-pod metrics
  * (throughput, input queue depth, p95 latency) that prometheus-adapter serves from the agents'
- * own series. A single HPA per target means no two autoscalers fight over the replica count.
+ * own series, and the floors of scheduled scale-ups (autoscaling/schedules.ts). A single HPA per
+ * target means no two autoscalers fight over the replica count.
  */
 import { type Agent, type Autoscaling, parseDuration } from "../../config/index.ts";
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../crd/agentRollout.ts";
+import { scheduleMetrics } from "../autoscaling/schedules.ts";
 import type { KubeObject } from "../types.ts";
 import { agentLabels } from "./labels.ts";
 import { isReleased } from "./services.ts";
@@ -71,6 +73,7 @@ export function buildHpa(agent: Agent, autoscaling: Autoscaling): KubeObject {
         podsMetric(CUSTOM_METRICS.throughput, String(throughputPerPod)),
         podsMetric(CUSTOM_METRICS.queueDepth, String(autoscaling.queueDepthPerPod)),
         podsMetric(CUSTOM_METRICS.latencyP95, `${autoscaling.latencyP95Ms}m`),
+        ...scheduleMetrics(agent, autoscaling.schedules),
       ],
       behavior: hpaBehavior(autoscaling),
     },

@@ -3,6 +3,7 @@
  * runbook links added centrally; and the `PrometheusRule` objects that carry them, one per area.
  */
 import type { FleetConfig } from "../../config/index.ts";
+import { scheduleRules } from "../autoscaling/schedules.ts";
 import { fleetLabels } from "../labels.ts";
 import type { KubeObject } from "../types.ts";
 import { agentAlertRules } from "./agentAlerts.ts";
@@ -16,7 +17,7 @@ import { thresholdRules } from "./thresholds.ts";
 
 export interface RuleArea {
   /** Suffix of the `PrometheusRule` name. */
-  area: "thresholds" | "agents" | "resources" | "slo" | "controller";
+  area: "thresholds" | "agents" | "resources" | "slo" | "controller" | "autoscaling";
   groups: RuleGroup[];
 }
 
@@ -28,6 +29,8 @@ export function buildRuleAreas(fleet: FleetConfig): RuleArea[] {
     { area: "slo", groups: sloRules(fleet) },
     { area: "controller", groups: [controllerAlertRules(fleet)] },
   ];
+  const schedules = scheduleRules(fleet.autoscaling.schedules);
+  if (schedules.length > 0) areas.push({ area: "autoscaling", groups: schedules });
   return areas.map(({ area, groups }) => ({
     area,
     groups: withRunbooks(groups, fleet.monitoring.runbookBaseUrl),
