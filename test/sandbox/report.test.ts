@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   parseReleaseReport,
   type ReleaseReportInput,
+  summarize,
   writeReleaseReport,
 } from "../../src/sandbox/report/index.ts";
 import { CHROMIUM, launchChromium } from "../support/chromium.ts";
@@ -87,6 +88,19 @@ describe("release report input", () => {
     const [first, second] = input.timeline;
     if (first && second) second.t = first.t;
     expect(() => parseReleaseReport(input)).toThrow(/timeline\.1\.t: timeline times must increase/);
+  });
+
+  it("counts requests exactly when the load generator's counts are given, else estimates and says so", () => {
+    const estimated = summarize(parseReleaseReport(syntheticRelease()));
+    // 59 one-second intervals at 20, 21, 22, 20 … requests per second: 20×20 + 20×21 + 19×22.
+    expect(estimated).toMatchObject({ requests: 1238, failedRequests: null, requestsExact: false });
+    const exact = summarize(
+      parseReleaseReport({ ...syntheticRelease(), load: { requests: 1244, failed: 17 } }),
+    );
+    expect(exact).toMatchObject({ requests: 1244, failedRequests: 17, requestsExact: true });
+    expect(() => parseReleaseReport({ ...syntheticRelease(), load: { requests: 3, failed: 4 } })).toThrow(
+      /load\.failed: failed exceeds requests/,
+    );
   });
 });
 

@@ -77,7 +77,12 @@ function outcomeBanner(report: ReleaseReport, summary: ReportSummary): string {
 function summaryList(summary: ReportSummary): string {
   const items: Array<[string, string]> = [
     ["duration", `${summary.durationSeconds.toFixed(0)} s`],
-    ["requests", String(summary.requests)],
+    [
+      "requests",
+      summary.failedRequests === null
+        ? `≈ ${summary.requests}`
+        : `${summary.requests} (${summary.failedRequests} failed)`,
+    ],
     ["peak error rate", `${(summary.peakErrorRate * 100).toFixed(1)}%`],
     [
       "peak p95 latency",

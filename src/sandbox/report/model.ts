@@ -58,6 +58,14 @@ export const releaseReportSchema = z
     startedAt: epochMs,
     finishedAt: epochMs,
     timeline: z.array(timelinePointSchema).min(1),
+    /** Exact counts from the load generator; without them the summary estimates from the timeline. */
+    load: z
+      .object({ requests: z.number().int().nonnegative(), failed: z.number().int().nonnegative() })
+      .refine((load) => load.failed <= load.requests, {
+        message: "failed exceeds requests",
+        path: ["failed"],
+      })
+      .optional(),
     analyses: z.array(analysisEntrySchema).default([]),
     phaseChanges: z.array(phaseChangeSchema).default([]),
   })
@@ -101,6 +109,10 @@ export function parseReleaseReport(input: ReleaseReportInput): ReleaseReport {
 export interface ReportSummary {
   durationSeconds: number;
   requests: number;
+  /** Known only from exact load counts. */
+  failedRequests: number | null;
+  /** Whether `requests` is the load generator's count or an estimate from the timeline rates. */
+  requestsExact: boolean;
   peakErrorRate: number;
   peakP95LatencySeconds: number | null;
   finalWeights: { blue: number; green: number };
@@ -126,7 +138,9 @@ export function summarize(report: ReleaseReport): ReportSummary {
   const last = timeline[timeline.length - 1];
   return {
     durationSeconds: (report.finishedAt - report.startedAt) / 1000,
-    requests: Math.round(requests),
+    requests: report.load?.requests ?? Math.round(requests),
+    failedRequests: report.load?.failed ?? null,
+    requestsExact: report.load !== undefined,
     peakErrorRate: timeline.reduce((peak, point) => Math.max(peak, point.errorRate), 0),
     peakP95LatencySeconds:
       latencies.length > 0 ? latencies.reduce((peak, value) => Math.max(peak, value), 0) : null,

@@ -269,6 +269,10 @@ export async function runRelease(
   await stopProbe();
   report.finishedAt = Date.now();
   report.outcome = outcome ?? "timed out";
+  report.load = {
+    requests: result.samples.length,
+    failed: result.samples.filter((sample) => !sample.ok).length,
+  };
   return {
     step,
     outcome: outcome ?? "timed out",
