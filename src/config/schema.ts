@@ -1,9 +1,12 @@
 /**
- * The one schema for a fleet's stack config. Every default from REQUIREMENTS.md lives here, once;
- * every other module uses the types exported at the bottom. Cross-field rules live in
- * `crossChecks.ts`; this file describes shapes and single-field rules.
+ * The one schema for a fleet's stack config. Every default from REQUIREMENTS.md lives here (or in
+ * the area modules it composes: `monitoringSchema.ts`, `autoscalingSchema.ts`), once; every other
+ * module uses the types exported here. Cross-field rules live in `crossChecks.ts`; these files
+ * describe shapes and single-field rules.
  */
 import { z } from "zod";
+import { autoscalingSchema } from "./autoscalingSchema.ts";
+import { alertingSchema, alertThresholdsSchema, monitoringSchema, sloSchema } from "./monitoringSchema.ts";
 import {
   agentId,
   byteQuantity,
@@ -13,14 +16,15 @@ import {
   duration,
   imageRepository,
   imageVersion,
-  labelMap,
   nonNegativeInt,
   percent,
   positiveInt,
   ratio,
-  url,
 } from "./primitives.ts";
 import { SecretRef } from "./secrets.ts";
+
+export * from "./autoscalingSchema.ts";
+export * from "./monitoringSchema.ts";
 
 /**
  * A per-agent override of a fleet-level settings object: every field optional and WITHOUT its
@@ -129,68 +133,6 @@ export const routeSchema = z.strictObject({
   pathPrefix: z.string().startsWith("/").default("/"),
 });
 
-/** Alert thresholds; fleet-wide in `monitoring.thresholds`, overridable per agent. */
-export const alertThresholdsSchema = z.strictObject({
-  /** @default 5 */
-  latencyP95WarningSeconds: z.number().positive().default(5),
-  /** @default 15 */
-  latencyP95CriticalSeconds: z.number().positive().default(15),
-  /** @default 0.05 */
-  errorRate: ratio.default(0.05),
-  /** @default 50000 */
-  queueDepthCritical: positiveInt.default(50000),
-  /** @default 0.95 */
-  dataQualityMin: ratio.default(0.95),
-  /** Fire when throughput falls below this share of the same time yesterday. @default 0.5 */
-  throughputDropRatio: ratio.default(0.5),
-  /** @default 0.8 */
-  cpuWarning: ratio.default(0.8),
-  /** @default 0.9 */
-  cpuCritical: ratio.default(0.9),
-  /** @default 0.85 */
-  memoryWarning: ratio.default(0.85),
-  /** @default 0.95 */
-  memoryCritical: ratio.default(0.95),
-});
-
-export const alertDurationsSchema = z.strictObject({
-  /** @default "5m" */
-  latencyWarning: duration.default("5m"),
-  /** @default "2m" */
-  latencyCritical: duration.default("2m"),
-  /** @default "5m" */
-  errorRate: duration.default("5m"),
-  /** @default "5m" */
-  queueDepth: duration.default("5m"),
-  /** @default "10m" */
-  dataQuality: duration.default("10m"),
-  /** @default "15m" */
-  throughputDrop: duration.default("15m"),
-  /** @default "5m" */
-  degraded: duration.default("5m"),
-  /** @default "1m" */
-  unhealthy: duration.default("1m"),
-  /** @default "5m" */
-  resources: duration.default("5m"),
-  /** Rollout controller unreachable, or no replica holding the leader Lease. @default "5m" */
-  controllerDown: duration.default("5m"),
-  /** Reconciles failing without pause (errors in every 5-minute window). @default "15m" */
-  reconcileErrors: duration.default("15m"),
-  /** A release sitting in one `Paused`/`Analysing` phase. @default "30m" */
-  rolloutStuck: duration.default("30m"),
-});
-
-export const sloSchema = z.strictObject({
-  /** Share of records processed without failure. @default 0.999 */
-  availability: ratio.default(0.999),
-  /** Share of records faster than `latencyThresholdSeconds`. @default 0.99 */
-  latency: ratio.default(0.99),
-  /** @default 1 */
-  latencyThresholdSeconds: z.number().positive().default(1),
-  /** @default "30d" */
-  window: duration.default("30d"),
-});
-
 export const agentSchema = z.strictObject({
   id: agentId,
   /** Name of the agent cluster (namespace) the agent runs in. @default "data-processing" */
@@ -260,126 +202,6 @@ export const agentClusterSchema = z.strictObject({
   dataEgress: z.array(egressRuleSchema).default([]),
   /** Groups bound to the admin/operator/read-only Roles. Omitted: top-level `rbac`. */
   rbac: rbacGroupsSchema.optional(),
-});
-
-export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-
-const timeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, {
-  error: "is not a time of day HH:MM (examples: 07:30, 19:00, 24:00)",
-});
-
-/** A replica floor for known busy hours: scale up before the load arrives. Times are UTC. */
-export const scaleScheduleSchema = z.strictObject({
-  /** Names the schedule in its recording rule and HPA metric. */
-  name: dnsLabel,
-  /** Days the window opens on (UTC). @default every day */
-  days: z
-    .array(z.enum(WEEKDAYS))
-    .min(1)
-    .default([...WEEKDAYS]),
-  /** Window start, UTC. */
-  start: timeOfDay,
-  /** Window end, UTC, after `start` (split a window across midnight into two schedules). */
-  end: timeOfDay,
-  /** Replicas the agent keeps at least while the window is open. */
-  minReplicas: positiveInt,
-  /** Agent ids the floor applies to. Omitted: every agent. */
-  agents: z.array(agentId).min(1).optional(),
-});
-
-export const autoscalingSchema = z.strictObject({
-  /** @default 75 */
-  cpuUtilizationPercent: percent.default(75),
-  /** @default 80 */
-  memoryUtilizationPercent: percent.default(80),
-  /** Scale up when throughput per pod exceeds this share of the agent's target. @default 0.8 */
-  throughputTargetRatio: ratio.default(0.8),
-  /** @default 10000 */
-  queueDepthPerPod: positiveInt.default(10000),
-  /** @default 1000 */
-  latencyP95Ms: positiveInt.default(1000),
-  /** @default 2 */
-  scaleUpPods: positiveInt.default(2),
-  /** @default 1 */
-  scaleDownPods: positiveInt.default(1),
-  /** Period of the scale-up policy (+scaleUpPods per period). @default 60 */
-  periodSeconds: positiveInt.default(60),
-  /** Cooldown between scale-downs: at most `scaleDownPods` per this period. @default "5m" */
-  scaleDownStabilization: duration.default("5m"),
-  /** How long load must stay low before any scale-down (the HPA stabilization window). @default "10m" */
-  scaleDownSustained: duration.default("10m"),
-  /** Scheduled scale-up: replica floors for known busy hours. @default [] */
-  schedules: z.array(scaleScheduleSchema).default([]),
-});
-
-export const monitoringSchema = z.strictObject({
-  /** Namespace of the cluster's Prometheus stack. @default "monitoring" */
-  namespace: dnsLabel.default("monitoring"),
-  /** Labels the cluster's Prometheus selects rules/monitors by. @default { release: "kube-prometheus-stack" } */
-  selectorLabels: labelMap.default({ release: "kube-prometheus-stack" }),
-  /** @default "30s" */
-  scrapeInterval: duration.default("30s"),
-  /** @default "30d" */
-  retention: duration.default("30d"),
-  /** Install Prometheus/Alertmanager resources when the cluster has none. @default false */
-  installPrometheus: z.boolean().default(false),
-  /** Persistent volume of the installed Prometheus (one per replica), so `retention` survives restarts. */
-  storage: z
-    .strictObject({
-      /** @default "50Gi" */
-      size: byteQuantity.default("50Gi"),
-      /** Omitted: the cluster's default StorageClass. */
-      storageClass: z.string().min(1).optional(),
-    })
-    .default({ size: "50Gi" }),
-  /** Base URL of docs/runbooks. @default "https://github.com/agent-fleet/agent-fleet/blob/main/docs/runbooks" */
-  runbookBaseUrl: url.default("https://github.com/agent-fleet/agent-fleet/blob/main/docs/runbooks"),
-  thresholds: alertThresholdsSchema.default(alertThresholdsSchema.parse({})),
-  durations: alertDurationsSchema.default(alertDurationsSchema.parse({})),
-  slo: sloSchema.default(sloSchema.parse({})),
-  /** Label the Grafana sidecar watches for dashboards. @default { grafana_dashboard: "1" } */
-  dashboardLabels: labelMap.default({ grafana_dashboard: "1" }),
-});
-
-export const receiversSchema = z.strictObject({
-  /** Requires secret `smtpPassword` when `authUsername` is set. */
-  email: z
-    .strictObject({
-      to: z.array(z.email()).min(1),
-      from: z.email(),
-      smarthost: z
-        .string()
-        .regex(/^[^:\s]+:\d+$/, { error: "is not host:port (example: smtp.example.com:587)" }),
-      authUsername: z.string().optional(),
-    })
-    .optional(),
-  /** Requires secret `slackApiUrl`. */
-  slack: z
-    .strictObject({ channel: z.string().regex(/^#[\w-]+$/, { error: "is not a Slack channel (#name)" }) })
-    .optional(),
-  /** Requires secret `pagerdutyRoutingKey`. */
-  pagerduty: z.strictObject({ severityMap: z.boolean().default(true) }).optional(),
-  /** Bearer token from secret `webhookBearerToken`, generated when absent. */
-  webhook: z.strictObject({ url }).optional(),
-});
-
-export const alertingSchema = z.strictObject({
-  receivers: receiversSchema.default({}),
-  /** @default "30s" */
-  groupWait: duration.default("30s"),
-  /** @default "5m" */
-  groupInterval: duration.default("5m"),
-  /** Re-notification per severity: the escalation cadence. */
-  repeatInterval: z
-    .strictObject({
-      /** @default "1h" */
-      critical: duration.default("1h"),
-      /** @default "4h" */
-      error: duration.default("4h"),
-      /** @default "12h" */
-      warning: duration.default("12h"),
-    })
-    .default({ critical: "1h", error: "4h", warning: "12h" }),
 });
 
 export const releaseSchema = z.strictObject({
@@ -460,13 +282,6 @@ export type AgentCluster = z.output<typeof agentClusterSchema>;
 export type Strategy = z.output<typeof strategySchema>;
 export type CanaryStep = z.output<typeof canaryStepSchema>;
 export type Analysis = z.output<typeof analysisSchema>;
-export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
-export type Slo = z.output<typeof sloSchema>;
-export type Autoscaling = z.output<typeof autoscalingSchema>;
-export type ScaleSchedule = z.output<typeof scaleScheduleSchema>;
-export type Monitoring = z.output<typeof monitoringSchema>;
-export type Alerting = z.output<typeof alertingSchema>;
-export type Receivers = z.output<typeof receiversSchema>;
 export type Release = z.output<typeof releaseSchema>;
 export type RbacGroups = z.output<typeof rbacGroupsSchema>;
 export type ComplianceTag = (typeof COMPLIANCE_TAGS)[number];
