@@ -5,13 +5,14 @@
  */
 import { KINDS } from "../../controller/kube/cluster.ts";
 import { trackName } from "../../controller/rollout/tracks.ts";
-import type { AgentRolloutStatus, Measurement } from "../../crd/agentRollout.ts";
-import { type LoadRun, percentile, type RequestSample, startLoad } from "../infra/load.ts";
+import type { AgentRolloutStatus } from "../../crd/agentRollout.ts";
+import { type LoadRun, type RequestSample, startLoad } from "../infra/load.ts";
 import { versionOfImage } from "../kubelet/podSpec.ts";
 import type { ReleaseReportInput } from "../report/index.ts";
 import type { Sandbox } from "../sandbox.ts";
+import { type Outcome, ReleaseRecorder, windowStats } from "./releaseRecorder.ts";
 
-export type Outcome = "promoted" | "aborted" | "timed out";
+export type { Outcome } from "./releaseRecorder.ts";
 
 export interface ReleaseStep {
   agent: string;
@@ -110,46 +111,6 @@ export async function stableVersion(sandbox: Sandbox, agent: string): Promise<st
   return image ? versionOfImage(image) : undefined;
 }
 
-/** The track the release brings the new version up on: the one idle when it started. */
-function newTrackOf(before: AgentRolloutStatus): "blue" | "green" {
-  return before.activeTrack === "green" ? "blue" : "green";
-}
-
-function isFinished(status: AgentRolloutStatus, started: boolean): Outcome | undefined {
-  if (!started) return undefined;
-  if (status.phase === "Degraded" || status.phase === "Aborted") return "aborted";
-  if (status.phase === "Healthy" && !status.canaryRevision) return "promoted";
-  return undefined;
-}
-
-function windowStats(samples: readonly RequestSample[], from: number, to: number) {
-  const inWindow = samples.filter((sample) => sample.at >= from && sample.at < to);
-  const failed = inWindow.filter((sample) => !sample.ok).length;
-  const served = { blue: 0, green: 0 };
-  for (const sample of inWindow)
-    if (sample.track === "blue" || sample.track === "green") served[sample.track] += 1;
-  const answered = served.blue + served.green;
-  return {
-    count: inWindow.length,
-    errorRate: inWindow.length ? failed / inWindow.length : 0,
-    p95: inWindow.length
-      ? percentile(
-          inWindow.map((sample) => sample.latencyMs),
-          0.95,
-        ) / 1000
-      : null,
-    served: answered ? { blue: served.blue / answered, green: served.green / answered } : undefined,
-  };
-}
-
-function newMeasurements(status: AgentRolloutStatus, seen: Set<string>): Measurement[] {
-  const fresh = (status.analysis?.lastMeasurements ?? []).filter(
-    (measurement) => !seen.has(`${measurement.metric}@${measurement.at}`),
-  );
-  for (const measurement of fresh) seen.add(`${measurement.metric}@${measurement.at}`);
-  return fresh;
-}
-
 export async function runRelease(
   sandbox: Sandbox,
   step: ReleaseStep,
@@ -171,6 +132,7 @@ export async function runRelease(
     strategyKind === "blueGreen"
       ? startPreviewProbe(sandbox, step.agent, () => status.activeTrack)
       : async () => undefined;
+  const recorder = new ReleaseRecorder(before.status, TICK_MS);
   const report: ReleaseReportInput = {
     title: `${step.agent} → ${step.version}`,
     namespace: before.object.metadata.namespace ?? "",
@@ -180,25 +142,15 @@ export async function runRelease(
     toVersion: step.version,
     startedAt,
     finishedAt: startedAt,
-    timeline: [],
+    timeline: recorder.timeline,
+    analyses: recorder.analyses,
+    phaseChanges: recorder.phaseChanges,
   };
-  let outcome: Outcome | undefined;
-  let firstTrafficAt: number | undefined;
-  let abortedAt: number | undefined;
-  let outcomeAt: number | undefined;
   try {
     await sandbox.release(step.agent, step.version);
-    const analyses: NonNullable<ReleaseReportInput["analyses"]> = [];
-    const phaseChanges: NonNullable<ReleaseReportInput["phaseChanges"]> = [];
-    report.analyses = analyses;
-    report.phaseChanges = phaseChanges;
-    const seen = new Set((before.status.analysis?.lastMeasurements ?? []).map((m) => `${m.metric}@${m.at}`));
-    const newTrack = newTrackOf(before.status);
-    let previousPhase = before.status.phase;
-    let started = false;
     let duringDone = !step.during;
-    // Until the outcome (after an abort: until the new track's weight reads 0), then on through
-    // the tail, so the timeline shows where traffic went; the load runs as long.
+    // Until traffic settles (after an abort: until the new track's weight reads 0), then on
+    // through the tail, so the timeline shows where traffic went; the load runs as long.
     let endAt = startedAt + timeoutMs;
     let tail = false;
     while (Date.now() < endAt) {
@@ -209,38 +161,8 @@ export async function runRelease(
       } catch {
         continue; // the API may be briefly unavailable in fault scenarios
       }
-      started ||= Boolean(status.canaryRevision) || status.phase !== before.status.phase;
-      // Fixed at the start: after a blue-green switch or a promotion the new track is the active one.
-      const weight = status.weights?.[newTrack] ?? 0;
-      if (weight > 0 && firstTrafficAt === undefined) firstTrafficAt = now;
-      const stats = windowStats(load.samples, now - TICK_MS, now);
+      recorder.record(now, status, load.samples);
       const recent = windowStats(load.samples, now - 5000, now);
-      report.timeline.push({
-        t: now,
-        weights: status.weights ?? { blue: 100, green: 0 },
-        served: stats.served,
-        requestRate: stats.count / (TICK_MS / 1000),
-        errorRate: stats.errorRate,
-        p95LatencySeconds: stats.p95,
-      });
-      for (const measurement of newMeasurements(status, seen)) {
-        analyses.push({
-          t: Date.parse(measurement.at) || now,
-          metric: measurement.metric,
-          phase: measurement.phase,
-          value: measurement.value,
-          message: measurement.message,
-        });
-      }
-      if (status.phase && status.phase !== previousPhase) {
-        phaseChanges.push({
-          t: now,
-          from: previousPhase,
-          to: status.phase,
-          reason: status.message ?? status.phase,
-        });
-        previousPhase = status.phase;
-      }
       options.onTick?.({
         step,
         status,
@@ -248,13 +170,8 @@ export async function runRelease(
         successRate: recent.count ? 1 - recent.errorRate : undefined,
         requests: load.samples.length,
       });
-      if (!duringDone && !outcome && step.during) duringDone = await step.during(sandbox, status);
-      if (!outcome) {
-        outcome = isFinished(status, started);
-        if (outcome) outcomeAt = now;
-      }
-      if (outcome === "aborted" && abortedAt === undefined && weight === 0) abortedAt = now;
-      if (outcome && !tail && (outcome !== "aborted" || abortedAt !== undefined)) {
+      if (!duringDone && !recorder.outcome && step.during) duringDone = await step.during(sandbox, status);
+      if (recorder.settle(now, status) && !tail) {
         tail = true;
         endAt = Math.max(now + TAIL_MS, startedAt + minDurationMs);
       }
@@ -267,22 +184,23 @@ export async function runRelease(
   }
   const result = await load.stop();
   await stopProbe();
+  const outcome = recorder.outcome ?? "timed out";
   report.finishedAt = Date.now();
-  report.outcome = outcome ?? "timed out";
+  report.outcome = outcome;
   report.load = {
     requests: result.samples.length,
     failed: result.samples.filter((sample) => !sample.ok).length,
   };
   return {
     step,
-    outcome: outcome ?? "timed out",
+    outcome,
     durationMs: report.finishedAt - startedAt,
     report,
     samples: result.samples,
     skipped: result.skipped,
-    abortedAt,
-    firstTrafficAt,
-    outcomeAt,
+    abortedAt: recorder.abortedAt,
+    firstTrafficAt: recorder.firstTrafficAt,
+    outcomeAt: recorder.outcomeAt,
     finalStatus: status,
   };
 }
