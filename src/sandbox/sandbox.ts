@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { loadStack } from "../config/index.ts";
+import { type FleetConfig, loadStack } from "../config/index.ts";
 import { ClientNodeCluster, kubeConfigForServer } from "../controller/kube/clientNodeCluster.ts";
 import { type Cluster, KINDS, type KubeObject } from "../controller/kube/cluster.ts";
 import type { AgentRolloutStatus } from "../crd/agentRollout.ts";
@@ -78,6 +78,61 @@ async function applyObjects(cluster: Cluster, rendered: RenderedFleet, replicas:
   }
 }
 
+/** HTTP agents with a route that the controller releases: the ones behind the HAProxy gateway. */
+function gatewayAgentsOf(fleet: FleetConfig): Array<{ namespace: string; agent: string }> {
+  return fleet.agents
+    .filter(
+      (agent) => agent.protocol === "http" && agent.route !== undefined && agent.strategy.type !== "rolling",
+    )
+    .map((agent) => ({ namespace: agent.cluster, agent: agent.id }));
+}
+
+/** Alertmanager (receivers redirected to a local sink) and Prometheus with the generated rules. */
+async function startMonitoring(supervisor: ProcessSupervisor, rendered: RenderedFleet) {
+  const rulesFile = join(supervisor.dir("prometheus"), "rules.yaml");
+  writeFileSync(rulesFile, stringify(rendered.prometheusRules ?? { groups: [] }));
+  if (!rendered.alertmanagerConfig) throw new Error("the rendered stack has no Alertmanager config");
+  const sink = await startWebhookSink();
+  try {
+    const alertmanager = await startAlertmanager(supervisor, {
+      config: rendered.alertmanagerConfig as never,
+      sinkUrl: sink.url,
+    });
+    const prometheus = await startPrometheus(supervisor, {
+      ruleFiles: [rulesFile],
+      alertmanager: alertmanager.address,
+    });
+    return { sink, alertmanager, prometheus };
+  } catch (error) {
+    await sink.close();
+    throw error;
+  }
+}
+
+/** Puts a new version in the agent's AgentRollout (or Deployment) template, as `pulumi up` would. */
+async function releaseVersion(
+  cluster: Cluster,
+  rendered: RenderedFleet,
+  agent: string,
+  version: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const namespace = namespaceOf(rendered, agent);
+  const kind = rendered.agents[agent]?.some((object) => object.kind === "AgentRollout")
+    ? KINDS.agentRollout
+    : KINDS.deployment;
+  const object = await cluster.get(kind, { namespace, name: agent });
+  if (!object) throw new Error(`${kind.kind} ${agent} not found`);
+  const template = structuredClone((object.spec as { template: Record<string, unknown> }).template) as {
+    spec: { containers: Array<{ image: string }> };
+  };
+  const container = template.spec.containers[0];
+  if (!container) throw new Error(`${kind.kind} ${agent} has no container`);
+  container.image = `${container.image.replace(/[:@].*$/, "")}:${version}`;
+  await cluster.patch(kind, { namespace, name: agent }, { spec: { template } });
+  log(`release: ${agent} → ${version}`);
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
   const { fleet } = loadStack(options.stack ?? "dev");
@@ -88,24 +143,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   try {
     const namespaces = fleet.clusters.map((cluster) => cluster.name);
-    const gatewayAgents = fleet.agents
-      .filter(
-        (agent) =>
-          agent.protocol === "http" && agent.route !== undefined && agent.strategy.type !== "rolling",
-      )
-      .map((agent) => ({ namespace: agent.cluster, agent: agent.id }));
-    const rulesFile = join(supervisor.dir("prometheus"), "rules.yaml");
-    writeFileSync(rulesFile, stringify(rendered.prometheusRules ?? { groups: [] }));
-    const sink = await startWebhookSink();
-    if (!rendered.alertmanagerConfig) throw new Error("the rendered stack has no Alertmanager config");
-    const alertmanager = await startAlertmanager(supervisor, {
-      config: rendered.alertmanagerConfig as never,
-      sinkUrl: sink.url,
-    });
-    const prometheus = await startPrometheus(supervisor, {
-      ruleFiles: [rulesFile],
-      alertmanager: alertmanager.address,
-    });
+    const gatewayAgents = gatewayAgentsOf(fleet);
+    const { sink, alertmanager, prometheus } = await startMonitoring(supervisor, rendered);
     const gateway = await startHaproxy(supervisor, { agents: gatewayAgents });
     const kubeApi = await startKubeApiServer();
     const cluster = new ClientNodeCluster(kubeConfigForServer(kubeApi.url));
@@ -144,22 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (!object) throw new Error(`AgentRollout ${agent} not found`);
         return { object, status: (object.status ?? {}) as AgentRolloutStatus };
       },
-      async release(agent, version) {
-        const namespace = namespaceOf(rendered, agent);
-        const kind = rendered.agents[agent]?.some((object) => object.kind === "AgentRollout")
-          ? KINDS.agentRollout
-          : KINDS.deployment;
-        const object = await cluster.get(kind, { namespace, name: agent });
-        if (!object) throw new Error(`${kind.kind} ${agent} not found`);
-        const template = structuredClone((object.spec as { template: Record<string, unknown> }).template) as {
-          spec: { containers: Array<{ image: string }> };
-        };
-        const container = template.spec.containers[0];
-        if (!container) throw new Error(`${kind.kind} ${agent} has no container`);
-        container.image = `${container.image.replace(/[:@].*$/, "")}:${version}`;
-        await cluster.patch(kind, { namespace, name: agent }, { spec: { template } });
-        log(`release: ${agent} → ${version}`);
-      },
+      release: (agent, version) => releaseVersion(cluster, rendered, agent, version, log),
       async restartController({ crash = true, downMs = 2000 } = {}) {
         await (crash ? controller.kill() : controller.stop());
         await new Promise((resolve) => setTimeout(resolve, downMs));

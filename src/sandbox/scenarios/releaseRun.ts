@@ -111,6 +111,10 @@ export async function stableVersion(sandbox: Sandbox, agent: string): Promise<st
   return image ? versionOfImage(image) : undefined;
 }
 
+function loadCounts(samples: readonly RequestSample[]): ReleaseReportInput["load"] {
+  return { requests: samples.length, failed: samples.filter((sample) => !sample.ok).length };
+}
+
 export async function runRelease(
   sandbox: Sandbox,
   step: ReleaseStep,
@@ -142,6 +146,7 @@ export async function runRelease(
     toVersion: step.version,
     startedAt,
     finishedAt: startedAt,
+    // The recorder fills these as the release runs.
     timeline: recorder.timeline,
     analyses: recorder.analyses,
     phaseChanges: recorder.phaseChanges,
@@ -185,16 +190,12 @@ export async function runRelease(
   const result = await load.stop();
   await stopProbe();
   const outcome = recorder.outcome ?? "timed out";
-  report.finishedAt = Date.now();
-  report.outcome = outcome;
-  report.load = {
-    requests: result.samples.length,
-    failed: result.samples.filter((sample) => !sample.ok).length,
-  };
+  const finishedAt = Date.now();
+  Object.assign(report, { finishedAt, outcome, load: loadCounts(result.samples) });
   return {
     step,
     outcome,
-    durationMs: report.finishedAt - startedAt,
+    durationMs: finishedAt - startedAt,
     report,
     samples: result.samples,
     skipped: result.skipped,
