@@ -141,15 +141,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     prefix: "agent-fleet-sandbox-",
     handleSignals: options.handleSignals ?? false,
   });
+  // In-process parts, stopped around the supervised processes (agents first, servers last).
+  let kubelet: SandboxKubelet | undefined;
+  let kubeApi: KubeApiServer | undefined;
+  let sink: WebhookSink | undefined;
+  const stopAll = async () => {
+    await kubelet?.stop();
+    await supervisor.stop();
+    await kubeApi?.close();
+    await sink?.close();
+  };
   try {
     const namespaces = fleet.clusters.map((cluster) => cluster.name);
     const gatewayAgents = gatewayAgentsOf(fleet);
-    const { sink, alertmanager, prometheus } = await startMonitoring(supervisor, rendered);
+    const monitoring = await startMonitoring(supervisor, rendered);
+    sink = monitoring.sink;
+    const { alertmanager, prometheus } = monitoring;
     const gateway = await startHaproxy(supervisor, { agents: gatewayAgents });
-    const kubeApi = await startKubeApiServer();
+    kubeApi = await startKubeApiServer();
     const cluster = new ClientNodeCluster(kubeConfigForServer(kubeApi.url));
     await applyObjects(cluster, rendered, options.replicas ?? 2);
-    const kubelet = new SandboxKubelet({ cluster, supervisor, prometheus, gateway, namespaces, log });
+    kubelet = new SandboxKubelet({ cluster, supervisor, prometheus, gateway, namespaces, log });
     await kubelet.start();
     const controllerOptions = {
       kubeApiUrl: kubeApi.url,
@@ -193,16 +205,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           name: `controller-${restarts + 1}`,
         });
       },
-      async stop() {
-        await kubelet.stop();
-        await supervisor.stop();
-        await kubeApi.close();
-        await sink.close();
-      },
+      stop: stopAll,
     };
     return sandbox;
   } catch (error) {
-    await supervisor.stop();
+    await stopAll();
     throw error;
   }
 }
