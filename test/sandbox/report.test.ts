@@ -240,4 +240,30 @@ describe("release report files and page", () => {
     expect(markerPixels.marker).toBeGreaterThan(markerPixels.height * 0.3);
     expect(markerPixels.marker).toBeLessThan(markerPixels.height);
   });
+
+  it("labels the time axis in whole seconds, even for a release of a few seconds", async () => {
+    if (!browser) throw new Error("the Chromium test did not run");
+    const short = syntheticRelease();
+    short.timeline = short.timeline.slice(0, 4).map((point, index) => ({ ...point, t: START + index * 500 }));
+    Object.assign(short, { finishedAt: START + 1500, phaseChanges: [], analyses: [] });
+    const shortDir = join(dir, "short");
+    await writeReleaseReport(short, shortDir);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(pathToFileURL(join(shortDir, "report.html")).href);
+    await page.waitForFunction(
+      () => (globalThis as unknown as ReportPage).document.documentElement.dataset.charts === "ready",
+    );
+    // uPlot keeps the tick labels it drew on the axis.
+    const labels = await page.evaluate(() =>
+      Object.values((globalThis as unknown as ReportPage).reportCharts).map(
+        (chart) => (chart.axes[0] as unknown as { _values: string[] })._values,
+      ),
+    );
+    for (const axis of labels) {
+      expect(axis.length).toBeGreaterThan(0);
+      for (const label of axis) expect(label).toMatch(/^12:00:0[0-2]$/);
+      expect(new Set(axis).size).toBe(axis.length);
+    }
+    await page.close();
+  });
 });

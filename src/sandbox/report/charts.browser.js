@@ -77,6 +77,11 @@
     return Math.max(480, element.clientWidth || 900);
   }
 
+  // Whole seconds and up: short releases otherwise get sub-second ticks (12:00:01.5).
+  const TIME_INCREMENTS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+  const clockOf = (seconds) => new Date(seconds * 1000).toISOString().slice(11, 19);
+  const timeAxis = { incrs: TIME_INCREMENTS, values: (_u, splits) => splits.map(clockOf) };
+
   function chart(id, series, columns, extra) {
     const element = document.getElementById(id);
     const draw = [phaseMarkers, ...(extra.draw || [])];
@@ -84,11 +89,11 @@
       width: width(element),
       height: 240,
       scales: { x: { time: true }, ...extra.scales },
-      axes: [{}, ...extra.axes],
+      axes: [timeAxis, ...extra.axes],
       series: [
         {
           label: "time (UTC)",
-          value: (_u, v) => (v == null ? "" : new Date(v * 1000).toISOString().slice(11, 19)),
+          value: (_u, v) => (v == null ? "" : clockOf(v)),
         },
         ...series,
       ],
