@@ -54,6 +54,10 @@ function knownMetrics(): Set<string> {
     "container_cpu_usage_seconds_total",
     "container_memory_working_set_bytes",
     "kube_pod_container_resource_limits",
+    "kube_horizontalpodautoscaler_status_current_replicas",
+    "kube_horizontalpodautoscaler_status_desired_replicas",
+    "kube_horizontalpodautoscaler_spec_min_replicas",
+    "kube_horizontalpodautoscaler_spec_max_replicas",
     "ALERTS",
   ]);
 }
@@ -85,7 +89,7 @@ describe("Grafana dashboards", () => {
     },
   );
 
-  it("the agent dashboard shows throughput, p50/p95/p99, errors, queues, quality, CPU/memory vs limits and release state", () => {
+  it("the agent dashboard shows throughput, p50/p95/p99, errors, queues, quality, CPU/memory vs limits, HPA replicas and release state", () => {
     const agent = dashboards["agent-fleet-agent"] as DashboardJson;
     const text = queriesOf(agent).join("\n");
     for (const needle of [
@@ -100,6 +104,7 @@ describe("Grafana dashboards", () => {
       'kube_pod_container_resource_limits{resource="memory"',
       `${CONTROLLER_METRICS.weight}{`,
       "count by (track, version)",
+      'kube_horizontalpodautoscaler_status_desired_replicas{namespace="$namespace", horizontalpodautoscaler="$agent"}',
     ]) {
       expect(text).toContain(needle);
     }

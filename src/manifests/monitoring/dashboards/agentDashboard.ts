@@ -140,10 +140,25 @@ function resourceQueries(usage: string, resource: "cpu" | "memory"): Query[] {
   ];
 }
 
+/** kube-state-metrics series of the agent's HPA (named after the agent). */
+const HPA_REPLICAS = [
+  ["current", "kube_horizontalpodautoscaler_status_current_replicas"],
+  ["desired", "kube_horizontalpodautoscaler_status_desired_replicas"],
+  ["min", "kube_horizontalpodautoscaler_spec_min_replicas"],
+  ["max", "kube_horizontalpodautoscaler_spec_max_replicas"],
+] as const;
+
 function resourceSection(): Section {
+  const hpa = 'namespace="$namespace", horizontalpodautoscaler="$agent"';
   return {
-    title: "Resources",
+    title: "Resources and scaling",
     panels: [
+      // Desired above current means the HPA is waiting on capacity; desired at max, that max is too low.
+      timeseriesPanel(
+        "Replicas (HPA): current, desired, min, max",
+        HPA_REPLICAS.map(([legend, metric]) => ({ expr: `max(${metric}{${hpa}})`, legend })),
+        { span: 24 },
+      ),
       timeseriesPanel(
         "CPU used vs limit (cores)",
         resourceQueries(`rate(container_cpu_usage_seconds_total{SEL}${RATE})`, "cpu"),
