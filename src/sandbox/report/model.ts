@@ -108,11 +108,10 @@ export function parseReleaseReport(input: ReleaseReportInput): ReleaseReport {
 
 export interface ReportSummary {
   durationSeconds: number;
+  /** The load generator's count when the report has it, else estimated from the timeline rates. */
   requests: number;
-  /** Known only from exact load counts. */
+  /** Known only with the load generator's counts; null means `requests` is an estimate. */
   failedRequests: number | null;
-  /** Whether `requests` is the load generator's count or an estimate from the timeline rates. */
-  requestsExact: boolean;
   peakErrorRate: number;
   peakP95LatencySeconds: number | null;
   finalWeights: { blue: number; green: number };
@@ -140,7 +139,6 @@ export function summarize(report: ReleaseReport): ReportSummary {
     durationSeconds: (report.finishedAt - report.startedAt) / 1000,
     requests: report.load?.requests ?? Math.round(requests),
     failedRequests: report.load?.failed ?? null,
-    requestsExact: report.load !== undefined,
     peakErrorRate: timeline.reduce((peak, point) => Math.max(peak, point.errorRate), 0),
     peakP95LatencySeconds:
       latencies.length > 0 ? latencies.reduce((peak, value) => Math.max(peak, value), 0) : null,
