@@ -14,6 +14,7 @@ import { parseFleetConfig } from "../src/config/index.ts";
 import { renderFleet } from "../src/manifests/fleet.ts";
 import { renderFiles } from "../src/render/layout.ts";
 import { generateFleetConfig } from "./fleetGenerator.ts";
+import { median } from "./stats.ts";
 
 const SIZES = [10, 100, 1000];
 const MEASURED_RUNS = 7;
@@ -28,14 +29,6 @@ interface SizeResult {
   heapDeltaMiB: number;
   /** Growth of the process's peak resident set during one validate+render. */
   peakRssDeltaMiB: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function timed<T>(work: () => T): { value: T; ms: number } {

@@ -17,20 +17,13 @@ import { evaluatePolicies } from "../src/policy/evaluate.ts";
 import { POLICIES } from "../src/policy/registry.ts";
 import { renderStack } from "../src/render/renderStack.ts";
 import { generateFleetConfig } from "./fleetGenerator.ts";
+import { median } from "./stats.ts";
 
 const BUDGET_MS = 2000;
 const CLI_RUNS = 5;
 const WARM_RUNS = 20;
 const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(PROJECT_DIR, "node_modules", ".bin");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 function timed(work: () => unknown): number {
   const start = performance.now();
