@@ -1,6 +1,10 @@
 /**
  * The offline render's file layout (a contract for CI, the policy run, promtool and amtool):
- *   manifests/<group>.yaml   Kubernetes objects, one multi-document file per kind group
+ *   crds/<group>.yaml        CustomResourceDefinitions the program ships (apply these first: kubectl
+ *                            cannot map a custom resource whose CRD is created in the same run)
+ *   manifests/NN-<group>.yaml  every other object, one multi-document file per kind group, numbered
+ *                            in dependency order so `kubectl apply --server-side -f manifests/`
+ *                            succeeds in one pass (namespaces before what lives in them)
  *   prometheus/rules.yaml    plain Prometheus rule file (`promtool check rules`)
  *   alertmanager/alertmanager.yaml  plain Alertmanager config, secrets as placeholders (`amtool`)
  *   grafana/<name>.json      Grafana dashboards
@@ -41,6 +45,26 @@ export function kindGroup(kind: string): string {
   return KIND_GROUPS[kind] ?? "other";
 }
 
+/** Apply order of the groups: namespaces and their quotas first, then what runs inside them. */
+const GROUP_ORDER = [
+  "cluster",
+  "rbac",
+  "workloads",
+  "network",
+  "autoscaling",
+  "monitoring",
+  "alerting",
+  "other",
+];
+
+/** The file a group's objects go to. */
+export function groupFile(group: string): string {
+  if (group === "crds") return "crds/agentrollouts.yaml";
+  const rank = GROUP_ORDER.indexOf(group);
+  const position = rank === -1 ? GROUP_ORDER.length : rank;
+  return `manifests/${String((position + 1) * 10).padStart(2, "0")}-${group}.yaml`;
+}
+
 /** Relative path → file content, computed entirely in memory before anything is written. */
 export function renderFiles(rendered: RenderedFleet): Map<string, string> {
   const byGroup = new Map<string, KubeObject[]>();
@@ -49,11 +73,8 @@ export function renderFiles(rendered: RenderedFleet): Map<string, string> {
     byGroup.set(group, [...(byGroup.get(group) ?? []), object]);
   }
   const files = new Map<string, string>();
-  for (const [group, objects] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
-    files.set(
-      `manifests/${group}.yaml`,
-      objects.map((object) => stringify(object, { lineWidth: 0 })).join("---\n"),
-    );
+  for (const [group, objects] of [...byGroup].sort(([a], [b]) => groupFile(a).localeCompare(groupFile(b)))) {
+    files.set(groupFile(group), objects.map((object) => stringify(object, { lineWidth: 0 })).join("---\n"));
   }
   for (const [path, content] of monitoringFiles(rendered)) files.set(path, content);
   return files;

@@ -31,12 +31,12 @@ describe("offline render of monitoring and alerting (prod)", () => {
     for (const path of dashboards) expect(JSON.parse(files.get(path) ?? "").refresh).toBe("30s");
   });
 
-  it("puts the monitoring objects in manifests/monitoring.yaml and the config Secret in manifests/alerting.yaml", () => {
+  it("puts the monitoring objects in manifests/60-monitoring.yaml and the config Secret in manifests/70-alerting.yaml", () => {
     const kinds = (path: string) =>
       parseAllDocuments(files.get(path) ?? "").map((document) => (document.toJS() as { kind: string }).kind);
-    expect(new Set(kinds("manifests/monitoring.yaml"))).toEqual(
+    expect(new Set(kinds("manifests/60-monitoring.yaml"))).toEqual(
       new Set(["PrometheusRule", "PodMonitor", "ConfigMap"]),
     );
-    expect(kinds("manifests/alerting.yaml")).toEqual(["Secret"]);
+    expect(kinds("manifests/70-alerting.yaml")).toEqual(["Secret"]);
   });
 });

@@ -27,7 +27,7 @@ function documentsOf(tree: Map<string, string>): { documents: RenderedDocument[]
   const documents: RenderedDocument[] = [];
   const errors: string[] = [];
   for (const [file, content] of tree) {
-    if (!file.startsWith("manifests/")) continue;
+    if (!/^(manifests|crds)\//.test(file)) continue;
     parseAllDocuments(content).forEach((document, index) => {
       for (const error of [...document.errors, ...document.warnings])
         errors.push(`${file}#${index}: ${error.message}`);
@@ -73,7 +73,7 @@ describe.each(["dev", "prod"])("render --stack %s", (stack) => {
   it("writes manifests/*.yaml that parse as YAML without errors or warnings", () => {
     const manifests = [...tree.keys()].filter((file) => file.startsWith("manifests/"));
     expect(manifests.length).toBeGreaterThan(0);
-    for (const file of manifests) expect(file).toMatch(/^manifests\/[a-z0-9-]+\.yaml$/);
+    for (const file of manifests) expect(file).toMatch(/^manifests\/\d\d-[a-z0-9-]+\.yaml$/);
     const { documents, errors } = documentsOf(tree);
     expect(errors).toEqual([]);
     expect(documents.length).toBeGreaterThan(0);
@@ -101,6 +101,26 @@ describe.each(["dev", "prod"])("render --stack %s", (stack) => {
       .map(({ metadata }) => metadata.name);
     for (const cluster of loadStack(stack, PROJECT_DIR).fleet.clusters)
       expect(namespaces).toContain(cluster.name);
+  });
+
+  it("orders files for a one-pass apply: CRDs apart, Namespaces before anything namespaced", () => {
+    const { documents } = documentsOf(tree);
+    expect(
+      documents
+        .filter(({ file }) => file.startsWith("crds/"))
+        .map(({ value }) => (value as NamedObject).kind),
+    ).toEqual(["CustomResourceDefinition"]);
+    const manifests = documents.filter(({ file }) => file.startsWith("manifests/"));
+    const files = [...new Set(manifests.map(({ file }) => file))].sort();
+    const position = ({ file, index }: RenderedDocument) => files.indexOf(file) * 100_000 + index;
+    const namespaces = manifests.filter(({ value }) => (value as NamedObject).kind === "Namespace");
+    const lastNamespace = Math.max(...namespaces.map(position));
+    const namespaced = manifests.filter(
+      ({ value }) => (value as NamedObject).metadata.namespace !== undefined,
+    );
+    expect(namespaced.length).toBeGreaterThan(0);
+    for (const document of namespaced)
+      expect(position(document), document.file).toBeGreaterThan(lastNamespace);
   });
 
   it("never writes secret ciphertext or plaintext credentials", () => {
