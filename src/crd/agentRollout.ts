@@ -89,10 +89,16 @@ export const trafficSpecSchema = z.object({
 export const agentRolloutSpecSchema = z.object({
   /** The agent id; tracks are `<agent>-blue` / `<agent>-green`. */
   agent: z.string(),
-  /** Desired pods per track, written through the scale subresource (HPA); never set by Pulumi. */
+  /**
+   * Desired pods per track, written through the scale subresource; never set by Pulumi. The
+   * controller seeds it once with `minReplicas` when it is unset (the scale subresource cannot be
+   * read without it, so an HPA could never start); after that only the HPA writes it.
+   */
   replicas: z.number().int().min(0).optional(),
-  /** Used until an autoscaler has written `replicas`. */
+  /** Floor of the track size, whatever `replicas` says (the HPA's own minimum). */
   minReplicas: z.number().int().min(1),
+  /** Ceiling of the track size, whatever `replicas` says (the HPA's own maximum). Absent: none. */
+  maxReplicas: z.number().int().min(1).optional(),
   selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
   /** Pod template; tracks add the `track` label and their revision. */
   template: z.record(z.string(), z.unknown()),

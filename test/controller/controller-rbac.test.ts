@@ -145,6 +145,7 @@ describe("rollout controller RBAC", () => {
     for (const expected of [
       "agentrollouts:watch",
       "agentrollouts/status:patch",
+      "agentrollouts/scale:update",
       "deployments:create",
       "deployments:patch",
       "services:patch",

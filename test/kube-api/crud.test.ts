@@ -87,6 +87,32 @@ describe("sandbox Kubernetes API: objects", () => {
     expect(main.body).toMatchObject({ status: { phase: "Healthy" }, spec: { minReplicas: 2 } });
   });
 
+  it("answers a custom resource's scale like the API server while spec.replicas is unset", async () => {
+    await call(api.url, "POST", ROLLOUTS, rollout("u"));
+    expect(await call(api.url, "GET", `${ROLLOUTS}/u/scale`)).toMatchObject({
+      status: 500,
+      body: {
+        reason: "InternalError",
+        message: 'Internal error occurred: the spec replicas field ".spec.replicas" does not exist',
+      },
+    });
+    // A patch that leaves the count unset is refused; one that sets it creates the field.
+    const merge = "application/merge-patch+json";
+    const empty = await call(api.url, "PATCH", `${ROLLOUTS}/u/scale`, { metadata: { labels: {} } }, merge);
+    expect(empty).toMatchObject({ status: 400, body: { reason: "BadRequest" } });
+    const negative = await call(api.url, "PATCH", `${ROLLOUTS}/u/scale`, { spec: { replicas: -1 } }, merge);
+    expect(negative).toMatchObject({ status: 422, body: { reason: "Invalid" } });
+    const set = await call(api.url, "PATCH", `${ROLLOUTS}/u/scale`, { spec: { replicas: 2 } }, merge);
+    expect(set).toMatchObject({ status: 200, body: { kind: "Scale", spec: { replicas: 2 } } });
+    expect((await call(api.url, "GET", `${ROLLOUTS}/u/scale`)).status).toBe(200);
+    // A Scale written with a stale resourceVersion conflicts, as the HPA's writes rely on.
+    const stale = await call(api.url, "PUT", `${ROLLOUTS}/u/scale`, {
+      metadata: { name: "u", resourceVersion: "1" },
+      spec: { replicas: 3 },
+    });
+    expect(stale).toMatchObject({ status: 409, body: { reason: "Conflict" } });
+  });
+
   it("serves the scale subresource from the CRD paths and the Deployment selector", async () => {
     await call(api.url, "POST", ROLLOUTS, rollout("h"));
     await call(

@@ -19,16 +19,18 @@ let seen = 0;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
+    // Numbered on arrival: with requests in flight, `seen` moves on before this one answers.
     seen += 1;
+    const number = seen;
     inFlight += 1;
     peakInFlight = Math.max(peakInFlight, inFlight);
     const delay = request.url === "/slow" ? 100 : 0;
     request.resume();
     setTimeout(() => {
       inFlight -= 1;
-      const fail = seen % 10 === 0;
+      const fail = number % 10 === 0;
       response.writeHead(fail ? 500 : 200, {
-        "x-agent-track": seen % 2 ? "blue" : "green",
+        "x-agent-track": number % 2 ? "blue" : "green",
         "x-agent-version": "1.0.0",
       });
       response.end();

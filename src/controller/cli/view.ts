@@ -1,6 +1,7 @@
 /** Text views of an AgentRollout for `status` and `watch` (pure: object in, lines out). */
 import type { AgentRolloutSpec, AgentRolloutStatus, Track } from "../../crd/agentRollout.ts";
 import type { KubeObject } from "../kube/cluster.ts";
+import { desiredReplicasOf } from "../rollout/tracks.ts";
 
 export interface TrackView {
   replicas: number;
@@ -68,7 +69,7 @@ export function renderRollout(rollout: KubeObject, tracks: Partial<Record<Track,
     );
   if (trackText.length > 0)
     lines.push(
-      `pods      ${trackText.join("   ")}   desired ${spec?.replicas ?? spec?.minReplicas ?? "?"} per track`,
+      `pods      ${trackText.join("   ")}   desired ${spec?.minReplicas !== undefined ? desiredReplicasOf(spec) : "?"} per track`,
     );
   const analysis = analysisLine(spec, status);
   if (analysis) lines.push(analysis);

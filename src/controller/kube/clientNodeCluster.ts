@@ -281,6 +281,28 @@ export class ClientNodeCluster implements Cluster {
     );
   }
 
+  replaceScale(kind: Kind, key: ObjectKey, replicas: number, resourceVersion?: string): Promise<KubeObject> {
+    const [group = "", version = ""] = kind.apiVersion.split("/");
+    const body = {
+      apiVersion: "autoscaling/v1",
+      kind: "Scale",
+      metadata: { name: key.name, namespace: key.namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+      spec: { replicas },
+    };
+    return this.call(
+      () =>
+        this.customObjects.replaceNamespacedCustomObjectScale({
+          group,
+          version,
+          namespace: key.namespace,
+          plural: kind.plural,
+          name: key.name,
+          body,
+          fieldManager: this.options.fieldManager,
+        }) as Promise<KubeObject>,
+    );
+  }
+
   async watch(kind: Kind, options: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<WatchHandle> {
     const path = `${apiPrefix(kind.apiVersion)}${options.namespace ? `/namespaces/${options.namespace}` : ""}/${kind.plural}`;
     let settle: (error: Error | undefined) => void = () => {};

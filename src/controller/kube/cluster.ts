@@ -96,6 +96,11 @@ export interface Cluster {
     status: Record<string, unknown>,
     resourceVersion?: string,
   ): Promise<KubeObject>;
+  /**
+   * Writes the desired count through the `scale` subresource of a custom resource (what an HPA
+   * does), conditional on `resourceVersion` when given. Returns the `autoscaling/v1` Scale.
+   */
+  replaceScale(kind: Kind, key: ObjectKey, replicas: number, resourceVersion?: string): Promise<KubeObject>;
   watch(kind: Kind, options: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<WatchHandle>;
 }
 

@@ -27,7 +27,7 @@ import { completeScaleDown, detectRevision, initialize, markStepInPlace, progres
 import { derivePhase } from "./phase.ts";
 import { revisionOf } from "./revision.ts";
 import { finalizeStatus, mergePatchBetween, statusPatch } from "./status.ts";
-import { observeTrack, trackName } from "./tracks.ts";
+import { desiredReplicasOf, observeTrack, trackName } from "./tracks.ts";
 
 export interface ReconcileDependencies {
   cluster: Cluster;
@@ -68,6 +68,11 @@ function buildContext(
   const spec = parsed.data;
   if (!spec.strategy.canary === !spec.strategy.blueGreen)
     return { invalid: "spec.strategy needs exactly one of canary or blueGreen", status: original };
+  if (spec.maxReplicas !== undefined && spec.maxReplicas < spec.minReplicas)
+    return {
+      invalid: `spec.maxReplicas (${spec.maxReplicas}) is below spec.minReplicas (${spec.minReplicas})`,
+      status: original,
+    };
   let router: TrafficRouter;
   try {
     router = deps.routers.forSpec(spec.traffic.router);
@@ -90,7 +95,7 @@ function buildContext(
     rollout,
     spec,
     desiredRevision: revisionOf(spec.template),
-    desiredReplicas: spec.replicas ?? spec.minReplicas,
+    desiredReplicas: desiredReplicasOf(spec),
     router,
     owner: {
       apiVersion: AGENT_ROLLOUT_API_VERSION,
@@ -166,11 +171,40 @@ async function step(context: ReconcileContext, name: string, action: () => Promi
   }
 }
 
+/**
+ * The scale subresource of a custom resource cannot be read while `spec.replicas` is unset (the
+ * API server answers 500), so an HPA targeting a new AgentRollout could never start. Pulumi must
+ * not set the field (the HPA owns it), so the controller writes `minReplicas` once, through the
+ * scale subresource as an autoscaler would, conditional on the version it read; never again
+ * once the field exists. Returns the AgentRollout as stored after the write.
+ */
+async function seedReplicas(deps: ReconcileDependencies, context: ReconcileContext): Promise<KubeObject> {
+  const { key, rollout, spec } = context;
+  await deps.cluster.replaceScale(
+    KINDS.agentRollout,
+    key,
+    spec.minReplicas,
+    rollout.metadata.resourceVersion,
+  );
+  deps.logger.info(
+    { rollout: keyOf(rollout), replicas: spec.minReplicas },
+    "seeded spec.replicas with minReplicas for the scale subresource",
+  );
+  const stored = await deps.cluster.get(KINDS.agentRollout, key);
+  if (!stored) throw new Error(`AgentRollout ${keyOf(rollout)} disappeared while seeding spec.replicas`);
+  return stored;
+}
+
 export async function reconcileRollout(
   deps: ReconcileDependencies,
-  rollout: KubeObject,
+  read: KubeObject,
 ): Promise<ReconcileResult> {
-  const built = buildContext(deps, rollout);
+  let rollout = read;
+  let built = buildContext(deps, rollout);
+  if (!("invalid" in built) && built.spec.replicas === undefined) {
+    rollout = await seedReplicas(deps, built);
+    built = buildContext(deps, rollout);
+  }
   if ("invalid" in built) return reconcileInvalid(deps, rollout, built.invalid, built.status);
   const context = built;
   removeCondition(context.status, "InvalidSpec");

@@ -17,6 +17,19 @@ import {
 } from "./context.ts";
 import { currentStep, idleTrack } from "./phase.ts";
 
+/**
+ * Pods per track at full size: the autoscaler's `spec.replicas` (or `minReplicas` before one was
+ * written), kept within `[minReplicas, maxReplicas]` whatever wrote it (a `kubectl scale` to 0 or
+ * far past the HPA's range never empties or floods the tracks).
+ */
+export function desiredReplicasOf(
+  spec: Pick<AgentRolloutSpec, "replicas" | "minReplicas" | "maxReplicas">,
+): number {
+  const asked = spec.replicas ?? spec.minReplicas;
+  const ceiling = Math.max(spec.maxReplicas ?? Number.POSITIVE_INFINITY, spec.minReplicas);
+  return Math.min(Math.max(asked, spec.minReplicas), ceiling);
+}
+
 export function trackName(agent: string, track: Track): string {
   return `${agent}-${track}`;
 }

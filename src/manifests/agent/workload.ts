@@ -1,7 +1,9 @@
 /**
  * The workload by strategy: `rolling` → a Deployment; `canary` / `blueGreen` → an AgentRollout
  * that the controller turns into `<agent>-blue` / `<agent>-green` Deployments. Neither sets
- * replicas: the autoscaler owns the count (the Deployment's, or the AgentRollout's scale subresource).
+ * replicas: the autoscaler owns the count (the Deployment's, or the AgentRollout's scale
+ * subresource, which the controller seeds once with `minReplicas`); the AgentRollout carries the
+ * HPA's bounds so the controller keeps the tracks within them.
  */
 import {
   type Agent,
@@ -113,6 +115,7 @@ export function buildAgentRollout(agent: Agent, cluster: Cluster): KubeObject {
   const spec: AgentRolloutSpec = {
     agent: agent.id,
     minReplicas: agent.replicas.min,
+    maxReplicas: agent.replicas.max,
     selector: { matchLabels: agentSelector(agent) },
     template: buildPodTemplate(agent, cluster),
     strategy: strategySpec(agent),

@@ -12,6 +12,9 @@ export const AGENT_NAMESPACE_RULES = [
   // Watch AgentRollouts (informer) and write only their status: never spec or metadata.
   { apiGroups: [AGENT_ROLLOUT.group], resources: [AGENT_ROLLOUT.plural], verbs: ["get", "list", "watch"] },
   { apiGroups: [AGENT_ROLLOUT.group], resources: [`${AGENT_ROLLOUT.plural}/status`], verbs: ["patch"] },
+  // Seed `spec.replicas` once through the scale subresource while it is unset (the HPA cannot
+  // read the scale of an AgentRollout without it); the HPA writes it from then on.
+  { apiGroups: [AGENT_ROLLOUT.group], resources: [`${AGENT_ROLLOUT.plural}/scale`], verbs: ["update"] },
   // Track Deployments: watch, create, replace the template (update), scale (patch). No delete.
   {
     apiGroups: ["apps"],

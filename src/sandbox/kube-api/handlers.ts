@@ -167,7 +167,7 @@ export function patchObject(request: ResourceRequest, contentType: string, text:
     return request.store.create(request.type, request.namespace, created);
   }
   if (subresource === "scale") {
-    const patchedScale = applyPatch(type, toScale(request.type, existing), body);
+    const patchedScale = applyPatch(type, toScale(request.type, existing, "sentinel"), body);
     const updated = fromScale(request.type, existing, patchedScale);
     return toScale(
       request.type,

@@ -50,6 +50,7 @@ export interface RolloutOptions {
   agent?: string;
   version?: string;
   minReplicas?: number;
+  maxReplicas?: number;
   router?: AgentRolloutSpec["traffic"]["router"];
   steps?: CanaryStepSpec[];
   blueGreen?: { scaleDownDelaySeconds: number; autoPromote: boolean };
@@ -75,6 +76,7 @@ export function agentRollout(options: RolloutOptions = {}): KubeObject {
   const spec: AgentRolloutSpec = {
     agent,
     minReplicas: options.minReplicas ?? 4,
+    ...(options.maxReplicas !== undefined ? { maxReplicas: options.maxReplicas } : {}),
     selector: { matchLabels: { agent } },
     template: template(options.version ?? "1.0.0"),
     strategy,
