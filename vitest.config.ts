@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "policies/**/*.test.ts"],
+    // The real-cluster tier has its own config (vitest.cluster.config.ts, `npm run test:cluster`).
+    exclude: ["test/cluster/**", "**/node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Pulumi's runtime state is process-global: give each test file its own process.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the sandbox run for real: Prometheus (promtool),
-# Alertmanager (amtool), HAProxy, and Chromium (renders the sandbox's HTML release report in tests). Idempotent; needs root (or sudo) when something is missing.
+# Alertmanager (amtool), HAProxy, Chromium (renders the sandbox's HTML release report in tests),
+# and openssl (the cluster tier's certificates). Idempotent; needs root (or sudo) when something is missing.
 set -euo pipefail
 
 declare -A package_of=(
@@ -10,6 +11,8 @@ declare -A package_of=(
   [prometheus-alertmanager]=prometheus-alertmanager
   [haproxy]=haproxy
   [chromium]=chromium
+  [openssl]=openssl
+  [flock]=util-linux
 )
 missing=()
 for tool in "${!package_of[@]}"; do
