@@ -1,14 +1,21 @@
 /**
  * Least privilege, checked against behaviour: every request the controller makes during canary,
- * abort and blue-green releases is allowed by the RBAC it ships with, and the RBAC grants nothing
- * beyond the listed verbs.
+ * abort and blue-green releases is allowed by the RBAC it ships with, also under the
+ * `OwnerReferencesPermissionEnforcement` admission plugin, and the RBAC grants nothing beyond the
+ * listed verbs.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { KINDS } from "../../src/controller/kube/cluster.ts";
 import {
   AGENT_NAMESPACE_RULES,
   buildRolloutControllerObjects,
   type RolloutControllerSpec,
 } from "../../src/manifests/controller/index.ts";
+import {
+  type AccessAttributes,
+  ownerReferencesPermissionEnforcement,
+} from "../../src/sandbox/kube-api/admission.ts";
+import { SANDBOX_RESOURCES } from "../../src/sandbox/kube-api/resources.ts";
 import { BAD_ERRORS } from "./support/fakePrometheus.ts";
 import { NAMESPACE } from "./support/fixtures.ts";
 import { createAgent, type Harness, releaseVersion, startHarness, waitForStatus } from "./support/harness.ts";
@@ -71,6 +78,25 @@ function allows(rules: readonly Rule[], access: Access): boolean {
   );
 }
 
+const isController = (userAgent: string) => userAgent.startsWith("agent-fleet-rollout-controller/");
+
+/** The shipped agent-namespace rules (optionally without some), as the admission plugin's authorizer. */
+function controllerAuthorizer(without: (rule: Rule) => boolean = () => false) {
+  const objects = buildRolloutControllerObjects(spec);
+  const rules = ((objects.find((object) => object.kind === "ClusterRole")?.rules ?? []) as Rule[]).filter(
+    (rule) => !without(rule),
+  );
+  return (userAgent: string, access: AccessAttributes) =>
+    !isController(userAgent) ||
+    allows(rules, {
+      namespace: access.namespace ?? "",
+      group: access.group,
+      resource: access.subresource ? `${access.resource}/${access.subresource}` : access.resource,
+      verb: access.verb,
+      name: access.name,
+    });
+}
+
 describe("rollout controller RBAC", () => {
   let harness: Harness | undefined;
   afterEach(async () => {
@@ -102,10 +128,10 @@ describe("rollout controller RBAC", () => {
   it("covers every request the controller makes while releasing and aborting", async () => {
     const accesses: Access[] = [];
     harness = await startHarness({
+      admission: [ownerReferencesPermissionEnforcement(SANDBOX_RESOURCES, controllerAuthorizer())],
       onRequest: (method, path, query, userAgent) => {
         // client-node's Watch sends no custom User-Agent; only the controller watches in this test.
-        const controller =
-          userAgent.startsWith("agent-fleet-rollout-controller/") || query.get("watch") === "true";
+        const controller = isController(userAgent) || query.get("watch") === "true";
         const access = controller ? accessOf(method, path, query) : undefined;
         if (access) accesses.push(access);
       },
@@ -155,5 +181,36 @@ describe("rollout controller RBAC", () => {
     ]) {
       expect(used).toContain(expected);
     }
+  });
+
+  it("without update on agentrollouts/finalizers the owned creates are forbidden by admission", async () => {
+    const refused: string[] = [];
+    const enforce = ownerReferencesPermissionEnforcement(
+      SANDBOX_RESOURCES,
+      controllerAuthorizer((rule) => rule.resources.includes("agentrollouts/finalizers")),
+    );
+    harness = await startHarness({
+      admission: [
+        (request) => {
+          try {
+            enforce(request);
+          } catch (error) {
+            refused.push(
+              `${request.operation} ${request.type.kind} ${request.name}: ${(error as Error).message}`,
+            );
+            throw error;
+          }
+        },
+      ],
+    });
+    await createAgent(harness, { minReplicas: 1 });
+    await harness.startController();
+    await waitForStatus(harness, "a reported problem", (s) => (s.message ?? "").includes("forbidden"));
+    expect(refused).toContain(
+      'CREATE HTTPRoute ingest: httproutes.gateway.networking.k8s.io "ingest" is forbidden: cannot set blockOwnerDeletion if an ownerReference refers to a resource you can\'t set finalizers on',
+    );
+    expect(
+      await harness.cluster.get(KINDS.httpRoute, { namespace: NAMESPACE, name: "ingest" }),
+    ).toBeUndefined();
   });
 });

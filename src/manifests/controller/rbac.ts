@@ -15,6 +15,10 @@ export const AGENT_NAMESPACE_RULES = [
   // Seed `spec.replicas` once through the scale subresource while it is unset (the HPA cannot
   // read the scale of an AgentRollout without it); the HPA writes it from then on.
   { apiGroups: [AGENT_ROLLOUT.group], resources: [`${AGENT_ROLLOUT.plural}/scale`], verbs: ["update"] },
+  // Every object it creates (track Deployments, the HTTPRoute) has an ownerReference to its
+  // AgentRollout with blockOwnerDeletion; OwnerReferencesPermissionEnforcement admits that only
+  // with `update` on the owner's finalizers. The AgentRollout is the only owner it references.
+  { apiGroups: [AGENT_ROLLOUT.group], resources: [`${AGENT_ROLLOUT.plural}/finalizers`], verbs: ["update"] },
   // Track Deployments: watch, create, replace the template (update), scale (patch). No delete.
   {
     apiGroups: ["apps"],

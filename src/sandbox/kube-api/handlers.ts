@@ -4,6 +4,7 @@
  * `Status` objects by the server.
  */
 import { parse as parseYaml } from "yaml";
+import type { AdmissionHook } from "./admission.ts";
 import { type Json, jsonPatch, mergePatch, PatchError } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
 import { fromScale, toScale } from "./scale.ts";
@@ -17,6 +18,29 @@ export interface ResourceRequest {
   name: string | undefined;
   subresource: string | undefined;
   params: URLSearchParams;
+  /** Admission hooks, run on each write before it is stored. */
+  admission?: readonly AdmissionHook[];
+  userAgent?: string;
+}
+
+function admit(
+  request: ResourceRequest,
+  operation: "CREATE" | "UPDATE",
+  object: StoredObject,
+  oldObject: StoredObject | undefined,
+): void {
+  for (const hook of request.admission ?? []) {
+    hook({
+      operation,
+      type: request.type,
+      namespace: request.namespace,
+      name: object.metadata.name ?? request.name,
+      subresource: request.subresource,
+      object,
+      oldObject,
+      userAgent: request.userAgent ?? "",
+    });
+  }
 }
 
 export function objectFilter(params: URLSearchParams): (object: StoredObject) => boolean {
@@ -99,6 +123,7 @@ export function createObject(request: ResourceRequest, body: unknown): StoredObj
       "the namespace of the object does not match the namespace of the request",
     );
   }
+  admit(request, "CREATE", object, undefined);
   return request.store.create(request.type, request.namespace, object);
 }
 
@@ -109,13 +134,16 @@ export function replaceObject(request: ResourceRequest, body: unknown): StoredOb
   if (incoming.metadata.name && incoming.metadata.name !== name) {
     throw new ApiError(400, "BadRequest", "the name of the object does not match the name in the URL");
   }
+  const existing = requireObject(request);
   if (subresource === "scale") {
-    const updated = fromScale(request.type, requireObject(request), incoming);
+    const updated = fromScale(request.type, existing, incoming);
+    admit(request, "UPDATE", updated, existing);
     return toScale(
       request.type,
       request.store.replace(request.type, request.namespace, name, updated, "main"),
     );
   }
+  admit(request, "UPDATE", incoming, existing);
   return request.store.replace(request.type, request.namespace, name, incoming, subresource);
 }
 
@@ -164,11 +192,13 @@ export function patchObject(request: ResourceRequest, contentType: string, text:
     }
     const created = asObject(body);
     created.metadata.name = name;
+    admit(request, "CREATE", created, undefined);
     return request.store.create(request.type, request.namespace, created);
   }
   if (subresource === "scale") {
     const patchedScale = applyPatch(type, toScale(request.type, existing, "sentinel"), body);
     const updated = fromScale(request.type, existing, patchedScale);
+    admit(request, "UPDATE", updated, existing);
     return toScale(
       request.type,
       request.store.replace(request.type, request.namespace, name, updated, "main"),
@@ -182,6 +212,7 @@ export function patchObject(request: ResourceRequest, contentType: string, text:
     ...patched.metadata,
     resourceVersion: typeof bodyVersion === "string" ? bodyVersion : existing.metadata.resourceVersion,
   };
+  admit(request, "UPDATE", patched, existing);
   return request.store.replace(request.type, request.namespace, name, patched, subresource);
 }
 

@@ -10,7 +10,10 @@
  * inside a patch); `generation` bumps; merge and JSON patches; fault injection (latency, error
  * answers, dropped watches) through `faults` or `POST /sandbox/faults`.
  *
- * What it does NOT emulate (see NOT_EMULATED): authentication and RBAC, admission, schema
+ * Admission hooks (`admission`) see each write before it is stored; `admission.ts` emulates
+ * `OwnerReferencesPermissionEnforcement` against a caller-supplied authorizer.
+ *
+ * What it does NOT emulate (see NOT_EMULATED): authentication and RBAC, built-in admission, schema
  * validation and defaulting, garbage collection of owned objects, finalizers, true strategic
  * merge (list merge keys) and server-side apply field ownership (both are treated as a JSON merge
  * patch; apply creates missing objects), managedFields, pagination (`limit`/`continue` are
@@ -19,6 +22,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { AdmissionHook } from "./admission.ts";
 import { type DeploymentStatusSimulator, simulateDeploymentStatus } from "./deploymentStatus.ts";
 import { FaultInjector, type FaultRule, type FaultInjector as Faults } from "./faults.ts";
 import {
@@ -36,7 +40,7 @@ import { ApiError, ObjectStore } from "./store.ts";
 import { serveWatch } from "./watch.ts";
 
 export const NOT_EMULATED = [
-  "authentication, authorization (RBAC) and admission",
+  "authentication, authorization (RBAC) and built-in admission (hooks can be supplied)",
   "OpenAPI schema validation and defaulting",
   "garbage collection through ownerReferences, finalizers, graceful deletion",
   "strategic-merge list semantics and server-side-apply field ownership (both applied as JSON merge patches)",
@@ -59,6 +63,8 @@ export interface KubeApiServerOptions {
   historyLimit?: number;
   /** Sees every request before it is served: for audits such as RBAC checks. */
   onRequest?: (method: string, path: string, query: URLSearchParams, userAgent: string) => void;
+  /** Run on every write before it is stored; a hook refuses it by throwing an `ApiError`. */
+  admission?: readonly AdmissionHook[];
 }
 
 export interface KubeApiServer {
@@ -251,6 +257,8 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     name,
     subresource,
     params: url.searchParams,
+    admission: state.options.admission,
+    userAgent: request.headers["user-agent"] ?? "",
   });
 }
 

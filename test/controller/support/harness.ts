@@ -10,6 +10,7 @@ import { ClientNodeCluster, kubeConfigForServer } from "../../../src/controller/
 import { KINDS, type KubeObject } from "../../../src/controller/kube/cluster.ts";
 import { createLogger } from "../../../src/controller/log.ts";
 import type { AgentRolloutStatus } from "../../../src/crd/agentRollout.ts";
+import type { AdmissionHook } from "../../../src/sandbox/kube-api/admission.ts";
 import { SANDBOX_RESOURCES } from "../../../src/sandbox/kube-api/resources.ts";
 import { type KubeApiServer, startKubeApiServer } from "../../../src/sandbox/kube-api/server.ts";
 import { type FakePrometheus, startFakePrometheus } from "./fakePrometheus.ts";
@@ -59,6 +60,7 @@ export function testSettings(
 export interface HarnessOptions {
   deploymentReadyDelayMs?: number;
   onRequest?: (method: string, path: string, query: URLSearchParams, userAgent: string) => void;
+  admission?: readonly AdmissionHook[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -66,6 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     deploymentReadyDelayMs: options.deploymentReadyDelayMs ?? 20,
     bookmarkIntervalMs: 1000,
     onRequest: options.onRequest,
+    admission: options.admission,
   });
   const prometheus = await startFakePrometheus();
   const cluster = new ClientNodeCluster(kubeConfigForServer(api.url), {
