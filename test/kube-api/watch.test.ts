@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClientNodeCluster, kubeConfigForServer } from "../../src/controller/kube/clientNodeCluster.ts";
@@ -107,5 +109,127 @@ describe("informer", () => {
     await until(() => seen.some(([type]) => type === "RESYNC"));
     expect(seen).toContainEqual(["DELETED", "one"]);
     informer.stop();
+  });
+});
+
+describe("watch lifetime: the server ends it, the client resumes", () => {
+  it("the sandbox ends a watch at timeoutSeconds, with a bookmark 2 s before the end", async () => {
+    const quiet = await startKubeApiServer({ bookmarkIntervalMs: 60_000 });
+    try {
+      await call(quiet.url, "POST", ROLLOUTS, rollout("a"));
+      const started = Date.now();
+      const response = await fetch(
+        `${quiet.url}${ROLLOUTS}?watch=true&resourceVersion=1&allowWatchBookmarks=true&timeoutSeconds=3`,
+      );
+      const lines = (await response.text()).trim().split("\n");
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(2900);
+      expect(elapsed).toBeLessThan(4500);
+      expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(["BOOKMARK"]);
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  it("a quiet watch outlives the request timeout and ends cleanly when the server ends it", async () => {
+    const quiet = await startKubeApiServer({ bookmarkIntervalMs: 60_000 });
+    try {
+      const client = new ClientNodeCluster(kubeConfigForServer(quiet.url), {
+        requestTimeoutMs: 200,
+        watchTimeoutSeconds: 1,
+      });
+      const started = Date.now();
+      const handle = await client.watch(
+        KINDS.agentRollout,
+        { namespace: "dp", resourceVersion: "0" },
+        () => {},
+      );
+      expect(await handle.closed).toBeUndefined();
+      // timeoutSeconds is 1 s plus up to as much again of jitter.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  it("a watch the server never ends fails once its deadline and the grace have passed", async () => {
+    const asked: string[] = [];
+    const silent = createServer((request, response) => {
+      asked.push(new URL(request.url ?? "/", "http://x").searchParams.get("timeoutSeconds") ?? "");
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.flushHeaders();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const client = new ClientNodeCluster(kubeConfigForServer(`http://127.0.0.1:${port}`), {
+        watchTimeoutSeconds: 1,
+        watchGraceSeconds: 1,
+      });
+      const started = Date.now();
+      const handle = await client.watch(
+        KINDS.agentRollout,
+        { namespace: "dp", resourceVersion: "5" },
+        () => {},
+      );
+      const closed = await handle.closed;
+      const elapsed = Date.now() - started;
+      expect(closed).toMatchObject({ reason: "Timeout" });
+      const timeoutSeconds = Number(asked[0]);
+      expect([1, 2]).toContain(timeoutSeconds);
+      expect(elapsed).toBeGreaterThanOrEqual((timeoutSeconds + 1) * 1000 - 100);
+      expect(elapsed).toBeLessThan((timeoutSeconds + 1) * 1000 + 1500);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("the informer re-watches from the last bookmark after each server end: no relist, no warning", async () => {
+    const requests: URLSearchParams[] = [];
+    const quiet = await startKubeApiServer({
+      bookmarkIntervalMs: 300,
+      onRequest: (method, path, query) => {
+        if (method === "GET" && path.endsWith("/agentrollouts")) requests.push(query);
+      },
+    });
+    const logs: string[] = [];
+    const client = new ClientNodeCluster(kubeConfigForServer(quiet.url), { watchTimeoutSeconds: 1 });
+    const informer = new Informer(client, KINDS.agentRollout, {
+      namespace: "dp",
+      logger: pino({ level: "debug" }, { write: (line: string) => logs.push(line) }),
+      onEvent: () => {},
+    });
+    try {
+      await call(quiet.url, "POST", ROLLOUTS, rollout("a"));
+      await informer.start();
+      // Other kinds move the resourceVersion on; only bookmarks tell this watch about it.
+      for (let i = 0; i < 8; i++) {
+        await call(quiet.url, "POST", "/apis/apps/v1/namespaces/dp/deployments", {
+          metadata: { name: `d${i}` },
+          spec: { selector: { matchLabels: { a: "b" } } },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      await call(quiet.url, "POST", ROLLOUTS, rollout("late"));
+      await until(() => informer.get("dp/late") !== undefined, 4000);
+      const lists = requests.filter((query) => query.get("watch") !== "true");
+      const watches = requests.filter((query) => query.get("watch") === "true");
+      expect(lists).toHaveLength(1);
+      expect(watches.length).toBeGreaterThanOrEqual(2);
+      // Every re-watch resumed later than the one before it: from a bookmark, not the list.
+      const versions = watches.map((query) => Number(query.get("resourceVersion")));
+      expect(versions.at(-1)).toBeGreaterThan(versions[0] ?? 0);
+      for (const query of watches) {
+        expect(query.get("allowWatchBookmarks")).toBe("true");
+        expect(Number(query.get("timeoutSeconds"))).toBeGreaterThanOrEqual(1);
+      }
+      const warnings = logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 40);
+      expect(warnings).toEqual([]);
+      expect(logs.some((line) => line.includes("watch ended by the server"))).toBe(true);
+    } finally {
+      informer.stop();
+      await quiet.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The real `Cluster` adapter on `@kubernetes/client-node` v2: `KubernetesObjectApi` for the main
- * resources (answers kept as plain JSON), `CustomObjectsApi` for the AgentRollout status
- * subresource, `Watch` for watch streams. Every call has a timeout; transient failures (5xx, 429,
+ * resources (answers kept as plain JSON), `CustomObjectsApi` for the AgentRollout status and scale
+ * subresources, `Watch` for watch streams. Every call but a watch has a timeout (a watch asks the
+ * server to end it, see `watchTimeoutSeconds`); transient failures (5xx, 429,
  * connection errors) are retried with exponential backoff and jitter; 409 is never retried here
  * (the caller re-reads and decides again).
  */
@@ -95,6 +96,21 @@ function requestMiddleware(timeoutMs: number, userAgent: string): Middleware {
   };
 }
 
+/**
+ * client-node's `Watch` aborts a stream after 30 s without data (its private `requestTimeoutMs`,
+ * reset on every chunk). The API server sends bookmarks only about once a minute, so a quiet
+ * watch died every 30 s ("request timed out"). The limit is raised past the server's own end of
+ * the watch; a test fails if the library stops honouring this.
+ */
+export function setWatchIdleLimit(watcher: Watch, idleMs: number): void {
+  const internals = watcher as unknown as { requestTimeoutMs?: number };
+  if (typeof internals.requestTimeoutMs !== "number")
+    throw new Error(
+      "@kubernetes/client-node Watch no longer has requestTimeoutMs: revisit setWatchIdleLimit",
+    );
+  internals.requestTimeoutMs = idleMs;
+}
+
 /** Generated patch calls default to JSON patch; status writes here are JSON merge patches. */
 const MERGE_PATCH_OPTIONS = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 
@@ -115,6 +131,12 @@ function toKubeError(error: unknown): unknown {
     const body = statusBody(error.body);
     return new KubeApiError(error.code, body.reason ?? "Unknown", body.message ?? `HTTP ${error.code}`);
   }
+  const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  if (error instanceof Error && typeof statusCode === "number") {
+    // A watch answered with an HTTP error status instead of a stream (410 included).
+    const reason = statusCode === 410 ? "Expired" : statusCode === 403 ? "Forbidden" : error.message;
+    return new KubeApiError(statusCode, reason, `watch refused: HTTP ${statusCode} ${error.message}`);
+  }
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return new KubeApiError(0, "Timeout", `request timed out: ${error.message}`);
   }
@@ -131,8 +153,19 @@ export interface ClientNodeClusterOptions {
   retry?: RetryPolicy;
   /** Recorded by the API server as the writer of every change. @default "agent-fleet-rollout-controller" */
   fieldManager?: string;
-  /** Ask the server to end each watch after this long (the informer re-watches). @default 300 */
+  /**
+   * Each watch asks the server to end it after this long plus a random share of as much again
+   * (client-go's reflector does the same), so replicas do not re-watch in step; the informer
+   * resumes from the last resourceVersion. @default 300
+   */
   watchTimeoutSeconds?: number;
+  /**
+   * A watch the server has not ended this long after its own deadline is presumed dead (a
+   * half-open connection) and fails. It is the only client-side limit on a watch: the request
+   * timeout does not apply, and client-node's 30 s inactivity limit is replaced by it, since the
+   * API server may stay silent for a minute between bookmarks. @default 30
+   */
+  watchGraceSeconds?: number;
   /** Sent as User-Agent (API audit logs show who called). @default "agent-fleet-rollout-controller" */
   userAgent?: string;
   onRetry?: (error: unknown, attempt: number) => void;
@@ -166,6 +199,7 @@ export class ClientNodeCluster implements Cluster {
       retry: options.retry ?? DEFAULT_RETRY,
       fieldManager: options.fieldManager ?? "agent-fleet-rollout-controller",
       watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
+      watchGraceSeconds: options.watchGraceSeconds ?? 30,
       userAgent: options.userAgent ?? "agent-fleet-rollout-controller",
       onRetry: options.onRetry,
     };
@@ -309,11 +343,12 @@ export class ClientNodeCluster implements Cluster {
     const closed = new Promise<Error | undefined>((resolve) => {
       settle = resolve;
     });
+    const timeoutSeconds = Math.round(this.options.watchTimeoutSeconds * (1 + Math.random()));
     const params = {
       resourceVersion: options.resourceVersion,
       labelSelector: options.labelSelector,
       allowWatchBookmarks: true,
-      timeoutSeconds: this.options.watchTimeoutSeconds,
+      timeoutSeconds,
     };
     const onObject = (type: string, object: KubeObject) => {
       if (type === "ERROR") {
@@ -327,7 +362,9 @@ export class ClientNodeCluster implements Cluster {
     };
     let stopped = false;
     const done = (error: unknown) => settle(error && !stopped ? (toKubeError(error) as Error) : undefined);
-    const controller = await new Watch(this.kubeConfig).watch(path, params, onObject, done);
+    const watcher = new Watch(this.kubeConfig);
+    setWatchIdleLimit(watcher, (timeoutSeconds + this.options.watchGraceSeconds) * 1000);
+    const controller = await watcher.watch(path, params, onObject, done);
     const stop = () => {
       stopped = true;
       controller.abort();

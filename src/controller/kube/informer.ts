@@ -1,8 +1,9 @@
 /**
  * List-then-watch cache of one kind: keeps the objects current from a watch stream resumed at
- * the last seen resourceVersion, relists when the server answers 410 (history gone), re-watches
- * with backoff when a stream drops, and re-announces every cached object on a resync period so
- * level-triggered reconciles catch anything a lost event would have hidden.
+ * the last seen resourceVersion (of an event or a bookmark), relists only when the server
+ * answers 410 (history gone), re-watches at once when the server ends a stream (it is asked to,
+ * every 5–10 min) and with backoff when one fails, and re-announces every cached object on a
+ * resync period so level-triggered reconciles catch anything a lost event would have hidden.
  */
 import type { Logger } from "pino";
 import { backoffDelay, sleep } from "../resilience/retry.ts";
@@ -113,8 +114,10 @@ export class Informer {
 
   private async watchLoop(): Promise<void> {
     let failures = 0;
+    let quickEnds = 0;
     while (!this.stopped) {
       let closedWith: Error | undefined;
+      const openedAt = Date.now();
       try {
         const handle = await this.cluster.watch(
           this.kind,
@@ -147,7 +150,19 @@ export class Informer {
           () => {},
         );
       } else {
+        // The server ended the watch it was asked to end (timeoutSeconds): normal, resumed at once
+        // from the last event or bookmark. Only a stream that keeps ending at once is slowed down.
         failures = 0;
+        quickEnds = Date.now() - openedAt < 1000 ? quickEnds + 1 : 0;
+        this.options.logger.debug(
+          { kind: this.kind.kind, resourceVersion: this.resourceVersion },
+          "watch ended by the server; resuming",
+        );
+        if (quickEnds > 1)
+          await sleep(
+            backoffDelay({ baseDelayMs: 100, maxDelayMs: 5000 }, quickEnds),
+            this.abort.signal,
+          ).catch(() => {});
       }
     }
   }

@@ -11,7 +11,7 @@ const { values } = parseArgs({
   options: {
     port: { type: "string", default: "0" },
     "deployment-ready-ms": { type: "string" },
-    "bookmark-ms": { type: "string", default: "5000" },
+    "bookmark-ms": { type: "string", default: "60000" },
   },
 });
 

@@ -57,7 +57,7 @@ export interface KubeApiServerOptions {
   resources?: readonly ResourceType[];
   /** Report Deployments ready this long after a write; absent: Deployment status is left alone. */
   deploymentReadyDelayMs?: number;
-  /** @default 5000 */
+  /** Between BOOKMARKs of a watch that asked for them (kube-apiserver: about a minute). @default 60000 */
   bookmarkIntervalMs?: number;
   /** Watch history kept for resuming; older resourceVersions get 410. @default 50000 */
   historyLimit?: number;
@@ -235,7 +235,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   if (target.kind === "json") return sendJson(response, 200, target.body);
   const { store, faults } = state;
   if (method === "GET" && isWatch && !target.name) {
-    const bookmarkIntervalMs = state.options.bookmarkIntervalMs ?? 5000;
+    const bookmarkIntervalMs = state.options.bookmarkIntervalMs ?? 60_000;
     const matches = objectFilter(url.searchParams);
     return serveWatch({
       request,

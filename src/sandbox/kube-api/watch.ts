@@ -2,6 +2,9 @@
  * `?watch=true` streams: newline-delimited JSON events. Without a resourceVersion (or "0") the
  * stream starts with a synthetic ADDED per existing object; with one it replays history after it,
  * or answers a 410 `Expired` ERROR event when history no longer reaches back (the client relists).
+ * Like kube-apiserver, the server ends every stream after `timeoutSeconds` (or a random 30–60 min)
+ * and, when asked with `allowWatchBookmarks`, sends BOOKMARKs periodically (about once a minute
+ * by default, as the watch cache does) and 2 s before that end.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultInjector } from "./faults.ts";
@@ -57,23 +60,25 @@ export function serveWatch(watch: WatchRequest): void {
     if (event.typeKey === key && relevant(event.object)) send({ type: event.type, object: event.object });
   });
   const timers: NodeJS.Timeout[] = [];
+  // Without timeoutSeconds kube-apiserver picks one in [min-request-timeout, 2×) (1800 s default).
+  const asked = Number(params.get("timeoutSeconds") ?? 0);
+  const timeoutMs = (asked > 0 ? asked : 1800 * (1 + Math.random())) * 1000;
+  timers.push(setTimeout(() => response.end(), timeoutMs));
   if (params.get("allowWatchBookmarks") === "true") {
-    const bookmark = setInterval(
-      () =>
-        send({
-          type: "BOOKMARK",
-          object: {
-            kind: type.kind,
-            apiVersion: groupVersion(type),
-            metadata: { resourceVersion: store.resourceVersion() },
-          },
-        }),
-      watch.bookmarkIntervalMs,
-    );
-    timers.push(bookmark);
+    const bookmark = () =>
+      send({
+        type: "BOOKMARK",
+        object: {
+          kind: type.kind,
+          apiVersion: groupVersion(type),
+          metadata: { resourceVersion: store.resourceVersion() },
+        },
+      });
+    timers.push(setInterval(bookmark, watch.bookmarkIntervalMs));
+    // Like the watch cache: one more bookmark 2 s before the deadline, so the client resumes
+    // from a current resourceVersion however quiet the stream was.
+    if (timeoutMs > 2000) timers.push(setTimeout(bookmark, timeoutMs - 2000));
   }
-  const timeoutSeconds = Number(params.get("timeoutSeconds") ?? 0);
-  if (timeoutSeconds > 0) timers.push(setTimeout(() => response.end(), timeoutSeconds * 1000));
 
   let untrack = () => {};
   const cleanup = () => {
