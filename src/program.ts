@@ -54,6 +54,7 @@ export function defineFleet(fleet: FleetConfig = loadFleetFromPulumi()): FleetOu
   const controller = defineRolloutController(fleet, crd, { agentNamespaces, objects: rendered.controller });
   const { monitoring, alerting } = defineMonitoring(rendered, {
     namespaces: [...agentNamespaces, controller.namespaceResource],
+    webhookBearerToken: fleet.alerting.receivers.webhook?.bearerToken,
   });
   return {
     environment: fleet.environment,

@@ -17,6 +17,7 @@ await runCli(() => {
   const { loaded, rendered, files } = renderStack(stack);
   writeFiles(out, files);
   console.error(summarizeFleet(loaded.fleet, rendered));
+  if (loaded.secretsNote) console.error(loaded.secretsNote);
   console.error(`wrote ${files.size} files (${rendered.objects.length} objects) to ${out}/`);
   return 0;
 });

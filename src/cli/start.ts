@@ -9,6 +9,7 @@ await runCli(() => {
   const { loaded, rendered } = renderStack(args.stack as string);
   console.log(`agent-fleet · stack ${loaded.stack} (${loaded.file})\n`);
   console.log(summarizeFleet(loaded.fleet, rendered));
+  if (loaded.secretsNote) console.log(`\n${loaded.secretsNote}`);
   console.log(
     "\nRender it with `npm run render -- --stack dev --out out`, deploy with `pulumi up --stack dev`.",
   );

@@ -6,21 +6,19 @@ import type { ConfigPath, ConfigProblem } from "./problems.ts";
 import { parseDuration, parseTimeOfDay } from "./quantity.ts";
 import type { FleetConfig } from "./resolve.ts";
 import type { AlertThresholds, CanaryStep } from "./schema.ts";
-import type { SecretKey } from "./secrets.ts";
 
-export interface CrossCheckContext {
-  /** The stack imports Pulumi ESC environments, which may supply secrets the file does not show. */
-  escImports: readonly string[];
-}
-
-export function crossCheck(fleet: FleetConfig, context: CrossCheckContext): ConfigProblem[] {
+/**
+ * Receivers' secrets are not checked here: whether a missing one is an error depends on the
+ * loader and the environment (see receiverSecrets.ts).
+ */
+export function crossCheck(fleet: FleetConfig): ConfigProblem[] {
   return [
     ...uniqueNames(fleet),
     ...agentPlacement(fleet),
     ...replicaBounds(fleet),
     ...canarySteps(fleet),
     ...thresholdOrder(fleet),
-    ...requiredSecrets(fleet, context),
+    ...webhookTokenSource(fleet),
     ...routes(fleet),
     ...autoscalingWindows(fleet),
     ...scaleSchedules(fleet),
@@ -154,22 +152,16 @@ function thresholdOrder(fleet: FleetConfig): ConfigProblem[] {
   return [...fleetProblems, ...agentProblems];
 }
 
-const RECEIVER_SECRETS: Array<{ receiver: "slack" | "pagerduty" | "email"; secret: SecretKey }> = [
-  { receiver: "slack", secret: "slackApiUrl" },
-  { receiver: "pagerduty", secret: "pagerdutyRoutingKey" },
-];
-
-function requiredSecrets(fleet: FleetConfig, context: CrossCheckContext): ConfigProblem[] {
-  if (context.escImports.length > 0) return [];
-  const receivers = fleet.alerting.receivers;
-  const needed = RECEIVER_SECRETS.filter(({ receiver }) => receivers[receiver] !== undefined);
-  if (receivers.email?.authUsername) needed.push({ receiver: "email", secret: "smtpPassword" });
-  return needed
-    .filter(({ secret }) => fleet[secret] === undefined)
-    .map(({ receiver, secret }) => ({
-      path: ["alerting", "receivers", receiver],
-      message: `needs the secret \`${secret}\`: run \`pulumi config set --secret ${secret} <value>\` (or import it from a Pulumi ESC environment)`,
-    }));
+/** A webhook token mode other than `secret` would silently ignore a token the stack sets. */
+function webhookTokenSource(fleet: FleetConfig): ConfigProblem[] {
+  const mode = fleet.alerting.receivers.webhook?.bearerToken;
+  if (mode === undefined || mode === "secret" || fleet.webhookBearerToken === undefined) return [];
+  return [
+    {
+      path: ["alerting", "receivers", "webhook", "bearerToken"],
+      message: `"${mode}" ignores the secret \`webhookBearerToken\` this stack sets: use "secret" to send it, or remove it with \`pulumi config rm webhookBearerToken\``,
+    },
+  ];
 }
 
 function routes(fleet: FleetConfig): ConfigProblem[] {

@@ -1,9 +1,16 @@
 /** Public surface of the config package (the Pulumi loader lives in `pulumiConfig.ts`). */
 
-export { type CrossCheckContext, crossCheck } from "./crossChecks.ts";
+export { crossCheck } from "./crossChecks.ts";
 export { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
 export { type ConfigProblem, FleetConfigError, formatPath } from "./problems.ts";
 export { formatBytes, formatCpu, parseBytes, parseCpu, parseDuration, parseTimeOfDay } from "./quantity.ts";
+export {
+  applyReceiverSecrets,
+  backendSecretsNote,
+  missingReceiverSecrets,
+  type ReceiverSecret,
+  receiverSecrets,
+} from "./receiverSecrets.ts";
 export type { Agent, Cluster, FleetConfig, ResolvedStrategy } from "./resolve.ts";
 export * from "./schema.ts";
 export { isSecretKey, SECRET_KEYS, type SecretKey, SecretRef, secretPlaceholder } from "./secrets.ts";

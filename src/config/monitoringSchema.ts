@@ -96,6 +96,10 @@ export const monitoringSchema = z.strictObject({
   dashboardLabels: labelMap.default({ grafana_dashboard: "1" }),
 });
 
+/** Where the webhook receiver's bearer token comes from (`alerting.receivers.webhook.bearerToken`). */
+export const WEBHOOK_BEARER_TOKEN_MODES = ["secret", "generate", "none"] as const;
+export type WebhookBearerTokenMode = (typeof WEBHOOK_BEARER_TOKEN_MODES)[number];
+
 export const receiversSchema = z.strictObject({
   /** Requires secret `smtpPassword` when `authUsername` is set. */
   email: z
@@ -114,8 +118,19 @@ export const receiversSchema = z.strictObject({
     .optional(),
   /** Requires secret `pagerdutyRoutingKey`. */
   pagerduty: z.strictObject({ severityMap: z.boolean().default(true) }).optional(),
-  /** Bearer token from secret `webhookBearerToken`, generated when absent. */
-  webhook: z.strictObject({ url }).optional(),
+  /** Generic webhook (the only receiver of dev stacks). */
+  webhook: z
+    .strictObject({
+      url,
+      /**
+       * The `Authorization: Bearer` token Alertmanager sends: `secret` reads the secret
+       * `webhookBearerToken`; `generate` creates one with `@pulumi/random` (needs the
+       * `pulumi-resource-random` plugin) and keeps it as a secret; `none` sends no header.
+       * @default "secret"
+       */
+      bearerToken: z.enum(WEBHOOK_BEARER_TOKEN_MODES).default("secret"),
+    })
+    .optional(),
 });
 
 export const alertingSchema = z.strictObject({
@@ -142,3 +157,5 @@ export type Slo = z.output<typeof sloSchema>;
 export type Monitoring = z.output<typeof monitoringSchema>;
 export type Alerting = z.output<typeof alertingSchema>;
 export type Receivers = z.output<typeof receiversSchema>;
+/** Receivers as written in a stack file (defaults not yet applied). */
+export type ReceiversInput = z.input<typeof receiversSchema>;

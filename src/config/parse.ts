@@ -3,7 +3,7 @@
  * Pulumi program and the offline stack-file reader) feed it the same shape: the values of the
  * `agent-fleet:*` keys with secrets already replaced by {@link SecretRef}s.
  */
-import { type CrossCheckContext, crossCheck } from "./crossChecks.ts";
+import { crossCheck } from "./crossChecks.ts";
 import { predicateFor, problemsFromZod } from "./issueText.ts";
 import { type ConfigProblem, FleetConfigError } from "./problems.ts";
 import { type FleetConfig, resolveFleet } from "./resolve.ts";
@@ -11,7 +11,7 @@ import { fleetConfigSchema } from "./schema.ts";
 
 export const CONFIG_NAMESPACE = "agent-fleet";
 
-export interface ParseOptions extends Partial<CrossCheckContext> {
+export interface ParseOptions {
   /** Named in the error, e.g. `Pulumi.prod.yaml`. */
   source: string;
   /** Adds `file:line:col` to a problem, when the caller knows where values came from. */
@@ -25,7 +25,7 @@ export function parseFleetConfig(raw: Record<string, unknown>, options: ParseOpt
     throw withLocations(options, problemsFromZod(result.error, raw, fleetConfigSchema));
   }
   const fleet = resolveFleet(result.data);
-  const problems = crossCheck(fleet, { escImports: options.escImports ?? [] });
+  const problems = crossCheck(fleet);
   if (problems.length > 0) throw withLocations(options, problems);
   return fleet;
 }

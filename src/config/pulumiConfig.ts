@@ -1,23 +1,59 @@
 /**
  * Loader for the Pulumi program: reads the stack's structured config from the engine (the same
- * values `pulumi config` shows) and hands them to the shared parser.
+ * values `pulumi config` shows) and hands them to the shared parser. Unlike the offline loader it
+ * knows which secrets the stack holds, so it applies the missing-credential rule
+ * (receiverSecrets.ts): an error in prod, a receiver turned off with one warning elsewhere.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
+import { applyReceiverSecrets } from "./receiverSecrets.ts";
 import type { FleetConfig } from "./resolve.ts";
 import { isSecretKey, SecretRef } from "./secrets.ts";
 
-export function loadFleetFromPulumi(): FleetConfig {
+export interface PulumiLoadOptions {
+  /** Where the turned-off-receivers warning goes. @default pulumi.log.warn */
+  warn?: (message: string) => void;
+  /**
+   * `enforce` (the program): a credential must be an engine secret, and a receiver whose secret
+   * is missing is turned off (an error in prod). `lenient` (the policy pack, which needs no
+   * credentials and is not told which keys are secret): any credential value counts as a
+   * secret and every declared receiver is kept. @default "enforce"
+   */
+  secrets?: "enforce" | "lenient";
+}
+
+export function loadFleetFromPulumi(options: PulumiLoadOptions = {}): FleetConfig {
+  const enforce = (options.secrets ?? "enforce") === "enforce";
   const raw: Record<string, unknown> = {};
   const prefix = `${CONFIG_NAMESPACE}:`;
   for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
-    // Credentials are declared `secret: true` in Pulumi.yaml, so the CLI refuses plaintext for them;
-    // validation only needs to know they exist, and components read them as secret Outputs.
-    raw[key] = isSecretKey(key) ? new SecretRef(key, "stack") : parseConfigValue(value);
+    // Validation only needs to know a credential exists; components read it as a secret Output.
+    // A credential set without --secret stays plain, so the schema rejects it with the fix.
+    raw[key] =
+      isSecretKey(key) && (!enforce || isConfigSecret(fullKey))
+        ? new SecretRef(key, "stack")
+        : parseConfigValue(value);
   }
-  return parseFleetConfig(raw, { source: `stack ${pulumi.getStack()}` });
+  const stack = pulumi.getStack();
+  const source = `stack ${stack}`;
+  const fleet = parseFleetConfig(raw, { source });
+  if (!enforce) return fleet;
+  return applyReceiverSecrets(fleet, {
+    source,
+    stack,
+    warn: options.warn ?? ((message) => pulumi.log.warn(message)),
+  });
+}
+
+/**
+ * Whether the engine marked a key secret (it lists them in PULUMI_CONFIG_SECRET_KEYS, as does
+ * `setAllConfig` under mocks). The SDK exports this but keeps it out of its typings.
+ */
+function isConfigSecret(fullKey: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  return runtime.isConfigSecret?.(fullKey) ?? true;
 }
 
 /** Pulumi hands structured values as JSON text and plain values as bare strings. */

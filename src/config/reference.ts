@@ -3,7 +3,9 @@
  * drift: `npm run docs:config` rewrites it, and a test fails when the README is out of date.
  */
 import { z } from "zod";
+import { SECRET_PURPOSE } from "./receiverSecrets.ts";
 import { fleetConfigSchema } from "./schema.ts";
+import { isSecretKey } from "./secrets.ts";
 
 export interface ReferenceRow {
   key: string;
@@ -40,6 +42,12 @@ function isSecret(schema: z.ZodType): boolean {
   return schema instanceof z.ZodOptional && schema.unwrap() instanceof z.ZodCustom;
 }
 
+/** Secrets are set per stack, never in the file: say with which command and for what. */
+function secretType(key: string): string {
+  const purpose = isSecretKey(key) ? `, for ${SECRET_PURPOSE[key]}` : "";
+  return `secret (\`pulumi config set --secret\`)${purpose}`;
+}
+
 function walk(schema: z.ZodType, path: string, rows: ReferenceRow[]): void {
   const inner =
     schema instanceof z.ZodDefault || schema instanceof z.ZodOptional
@@ -47,7 +55,7 @@ function walk(schema: z.ZodType, path: string, rows: ReferenceRow[]): void {
       : schema;
   rows.push({
     key: path,
-    type: isSecret(schema) ? "secret (`--secret`)" : typeName(schema),
+    type: isSecret(schema) ? secretType(path) : typeName(schema),
     default: defaultOf(schema),
   });
   if (inner instanceof z.ZodObject) {

@@ -265,11 +265,13 @@ export const fleetConfigSchema = z.strictObject({
   policy: policySchema.default(policySchema.parse({})),
   /** Default RBAC groups for every agent cluster. */
   rbac: rbacGroupsSchema.default(rbacGroupsSchema.parse({})),
-  // Credentials: each one a `secure:` value (or an ESC import), never plaintext. See secrets.ts.
+  // Credentials: each one set with `pulumi config set --secret` (or an ESC import), never
+  // plaintext. Which receiver needs which: receiverSecrets.ts.
   slackApiUrl: secretValue.optional(),
   pagerdutyRoutingKey: secretValue.optional(),
   smtpPassword: secretValue.optional(),
   webhookBearerToken: secretValue.optional(),
+  /** Reserved for an installed Grafana; no object uses it yet. */
   grafanaAdminPassword: secretValue.optional(),
 });
 

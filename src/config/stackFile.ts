@@ -1,13 +1,16 @@
 /**
  * Offline loader: reads `Pulumi.<stack>.yaml` directly, without a Pulumi backend. Secret values
  * (`secure:` ciphertext, or ESC imports) stay unresolved: builders see {@link SecretRef}s and the
- * render writes clearly marked placeholders.
+ * render writes clearly marked placeholders. It cannot know what the backend holds, so a receiver
+ * whose secret the file does not show is rendered anyway; {@link LoadedStack.secretsNote} lists
+ * those secrets for the CLIs to print (the Pulumi program decides: see receiverSecrets.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { type Document, isCollection, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
 import { type ConfigPath, type ConfigProblem, FleetConfigError } from "./problems.ts";
+import { backendSecretsNote } from "./receiverSecrets.ts";
 import type { FleetConfig } from "./resolve.ts";
 import { isSecretKey, SecretRef } from "./secrets.ts";
 
@@ -18,6 +21,11 @@ export interface LoadedStack {
   fleet: FleetConfig;
   /** ESC environments the stack imports (their values are not visible offline). */
   escImports: string[];
+  /**
+   * The secrets the stack's receivers need that the file does not show, as a note to print
+   * (undefined when there are none). Not an error: they may be set in the backend or ESC.
+   */
+  secretsNote: string | undefined;
 }
 
 export function stackFilePath(stack: string, projectDir = process.cwd()): string {
@@ -61,7 +69,6 @@ export function loadStackFile(file: string, stack = stackNameOf(file)): LoadedSt
   const raw = rawConfigFrom(root?.config, source);
   const fleet = parseFleetConfig(raw, {
     source,
-    escImports,
     locate: (problem) => {
       const [key, ...rest] = problem.path;
       if (key === undefined) return undefined;
@@ -71,7 +78,7 @@ export function loadStackFile(file: string, stack = stackNameOf(file)): LoadedSt
       return `${source}:${line}:${col}`;
     },
   });
-  return { stack, file, fleet, escImports };
+  return { stack, file, fleet, escImports, secretsNote: backendSecretsNote(fleet, stack, escImports) };
 }
 
 /** The yaml parser marks only the first character of a repeated key; name the whole key. */

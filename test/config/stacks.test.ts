@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadStack, parseFleetConfig, SecretRef } from "../../src/config/index.ts";
+import { loadStack, loadStackFile, parseFleetConfig, SecretRef } from "../../src/config/index.ts";
 
 describe("the real stack files", () => {
   it("dev: 2-3 small agents in one namespace, advisory policies, webhook-only alerting", () => {
@@ -25,12 +26,36 @@ describe("the real stack files", () => {
     expect(Object.keys(fleet.alerting.receivers).sort()).toEqual(["email", "pagerduty", "slack", "webhook"]);
   });
 
-  it("prod credentials are secret references, never plaintext", () => {
-    const { fleet } = loadStack("prod");
-    for (const key of ["slackApiUrl", "pagerdutyRoutingKey", "smtpPassword"] as const) {
-      expect(fleet[key]).toBeInstanceOf(SecretRef);
+  it("prod credentials are not in the stack file; the offline loader names the ones the backend must hold", () => {
+    expect(readFileSync("Pulumi.prod.yaml", "utf8")).not.toMatch(/secure:|slackApiUrl:|AAAB/);
+    const { fleet, secretsNote } = loadStack("prod");
+    const keys = ["slackApiUrl", "pagerdutyRoutingKey", "smtpPassword", "webhookBearerToken"] as const;
+    for (const key of keys) {
+      expect(fleet[key]).toBeUndefined();
+      expect(secretsNote).toContain(`pulumi config set --stack prod --secret ${key} <value>`);
     }
-    expect(JSON.stringify(fleet)).not.toMatch(/AAAB/);
+    // Offline, every declared receiver is still rendered (with placeholders).
+    expect(Object.keys(fleet.alerting.receivers).sort()).toEqual(["email", "pagerduty", "slack", "webhook"]);
+    expect(secretsNote).toContain("stops before creating anything");
+  });
+
+  it("dev: the webhook's token is the one secret, noted but not an error offline", () => {
+    const { fleet, secretsNote } = loadStack("dev");
+    expect(fleet.alerting.receivers.webhook?.bearerToken).toBe("secret");
+    expect(secretsNote).toBe(
+      [
+        "note: stack dev must hold this secret in its Pulumi config (offline output has placeholders):",
+        "  - webhookBearerToken  for alerting.receivers.webhook  pulumi config set --stack dev --secret webhookBearerToken <value>",
+        "  without them, `pulumi preview`/`up` turns those receivers off with a warning.",
+      ].join("\n"),
+    );
+  });
+
+  it("a secret that is `secure:` in the file is not noted", () => {
+    const loaded = loadStackFile("test/fixtures/bad-config/valid/Pulumi.prod-baseline.yaml");
+    expect(loaded.fleet.slackApiUrl).toBeInstanceOf(SecretRef);
+    expect(loaded.secretsNote).not.toContain("slackApiUrl");
+    expect(loaded.secretsNote).toContain("webhookBearerToken");
   });
 
   it("applies REQUIREMENTS.md defaults from the schema", () => {

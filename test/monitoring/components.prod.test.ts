@@ -50,7 +50,53 @@ describe("Monitoring and Alerting components under mocks: prod stack", () => {
     ).toBe("mock-secret-value-for-agent-fleet:pagerdutyRoutingKey");
   });
 
-  it("generates the webhook bearer token the stack does not set, and keeps it secret", async () => {
+  it("sends the stack's webhook bearer token and generates none (bearerToken: secret, the default)", async () => {
+    expect(run.resources.some((resource) => resource.type.startsWith("random:"))).toBe(false);
+    const token = run.defined.alerting.webhookBearerToken;
+    expect(token && (await pulumi.isSecret(token))).toBe(true);
+    const config = parse(alertmanagerYamlOf(run).text);
+    const webhook = config.receivers.find((r: { name: string }) => r.name === "webhook");
+    expect(webhook.webhook_configs[0].http_config.authorization.credentials).toBe(
+      "mock-secret-value-for-agent-fleet:webhookBearerToken",
+    );
+  });
+
+  it("exposes the config Secret name and the rule names as outputs", async () => {
+    expect(await promiseOf(run.defined.alerting.configSecretName)).toBe("alertmanager-agent-fleet");
+    expect(await promiseOf(run.defined.monitoring.ruleNames)).toContain("monitoring/agent-fleet-slo");
+  });
+});
+
+/** The prod alerting config with the webhook's token mode changed, the stack setting no token. */
+function prodAlertingWith(bearerToken: string): Record<string, string> {
+  const alerting = {
+    receivers: {
+      email: {
+        to: ["data-platform@example.com"],
+        from: "alertmanager@example.com",
+        smarthost: "smtp.example.com:587",
+        authUsername: "alertmanager@example.com",
+      },
+      slack: { channel: "#data-fleet-alerts" },
+      pagerduty: {},
+      webhook: { url: "https://hooks.example.com/agent-fleet/alerts", bearerToken },
+    },
+  };
+  return { "agent-fleet:alerting": JSON.stringify(alerting) };
+}
+
+describe("webhook bearer token: generate (opt-in, needs the random provider plugin)", () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await runMonitoringUnderMocks(
+      "prod",
+      prodAlertingWith("generate"),
+      [],
+      ["agent-fleet:webhookBearerToken"],
+    );
+  });
+
+  it("creates one RandomPassword and keeps the token secret", async () => {
     const generated = run.resources.filter(
       (resource) => resource.type === "random:index/randomPassword:RandomPassword",
     );
@@ -62,9 +108,27 @@ describe("Monitoring and Alerting components under mocks: prod stack", () => {
     const webhook = config.receivers.find((r: { name: string }) => r.name === "webhook");
     expect(webhook.webhook_configs[0].http_config.authorization.credentials).toBe("generated-token");
   });
+});
 
-  it("exposes the config Secret name and the rule names as outputs", async () => {
-    expect(await promiseOf(run.defined.alerting.configSecretName)).toBe("alertmanager-agent-fleet");
-    expect(await promiseOf(run.defined.monitoring.ruleNames)).toContain("monitoring/agent-fleet-slo");
+describe("webhook bearer token: none", () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await runMonitoringUnderMocks(
+      "prod",
+      prodAlertingWith("none"),
+      [],
+      ["agent-fleet:webhookBearerToken"],
+    );
+  });
+
+  it("sends no Authorization header, generates nothing and needs no secret", () => {
+    expect(run.resources.some((resource) => resource.type.startsWith("random:"))).toBe(false);
+    expect(run.defined.alerting.webhookBearerToken).toBeUndefined();
+    const config = parse(alertmanagerYamlOf(run).text);
+    const webhook = config.receivers.find((r: { name: string }) => r.name === "webhook");
+    expect(webhook.webhook_configs[0]).toEqual({
+      url: "https://hooks.example.com/agent-fleet/alerts",
+      send_resolved: true,
+    });
   });
 });

@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import { runStackUnderMocks } from "../support/pulumiStack.ts";
 
 describe("Pulumi program under mocks: prod stack", () => {
-  it("evaluates with secrets supplied as engine secrets", async () => {
+  it("evaluates with the receivers' secrets set in the backend (as engine secrets)", async () => {
     const { outputs, secretKeys, resources } = await runStackUnderMocks("prod");
     expect(secretKeys).toEqual([
       "agent-fleet:slackApiUrl",
       "agent-fleet:pagerdutyRoutingKey",
       "agent-fleet:smtpPassword",
+      "agent-fleet:webhookBearerToken",
     ]);
     expect(outputs.environment).toBe("prod");
     expect(outputs.agents).toHaveLength(7);

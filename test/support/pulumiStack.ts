@@ -1,11 +1,18 @@
 /**
  * Runs the real Pulumi program under `pulumi.runtime.setMocks` with the config of a real
- * `Pulumi.<stack>.yaml`. `secure:` values become mock secrets (marked secret, as the engine would).
+ * `Pulumi.<stack>.yaml`. `secure:` values become mock secrets (marked secret, as the engine would),
+ * and so do the receivers' secrets the file does not show, as if the user had run
+ * `pulumi config set --secret` for each (unless `backendSecrets: false`).
  */
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { type FleetConfig, stackFilePath } from "../../src/config/index.ts";
+import {
+  type FleetConfig,
+  loadStackFile,
+  missingReceiverSecrets,
+  stackFilePath,
+} from "../../src/config/index.ts";
 
 export interface RegisteredResource {
   type: string;
@@ -46,8 +53,20 @@ export interface MockedStack {
   secretKeys: string[];
 }
 
+/** The receivers' secrets a stack file needs but does not hold (what its backend must have). */
+function backendSecretKeys(file: string): string[] {
+  try {
+    return missingReceiverSecrets(loadStackFile(file).fleet).map(({ key }) => `agent-fleet:${key}`);
+  } catch {
+    return []; // an invalid file: the program's own error is what the test wants to see
+  }
+}
+
 /** Flattens a stack file's `config:` into the string map the engine passes to programs. */
-export function engineConfigOf(file: string): { config: Record<string, string>; secretKeys: string[] } {
+export function engineConfigOf(
+  file: string,
+  { backendSecrets = true }: { backendSecrets?: boolean } = {},
+): { config: Record<string, string>; secretKeys: string[] } {
   const document = parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -58,6 +77,10 @@ export function engineConfigOf(file: string): { config: Record<string, string>; 
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
+  }
+  for (const key of backendSecrets ? backendSecretKeys(file) : []) {
+    config[key] = `mock-secret-value-for-${key}`;
+    secretKeys.push(key);
   }
   return { config, secretKeys };
 }

@@ -1,12 +1,14 @@
 /**
  * `Alerting`: the Alertmanager configuration Secret, with every `<secret:key>` placeholder replaced
  * by the stack's secret (a `pulumi.secret` Output, never plaintext in state), and, with
- * `monitoring.installPrometheus`, the Alertmanager that reads it. A webhook bearer token the stack
- * does not set is generated with `@pulumi/random` and kept secret.
+ * `monitoring.installPrometheus`, the Alertmanager that reads it. With
+ * `alerting.receivers.webhook.bearerToken: generate` the webhook's token is a `RandomPassword`
+ * (opt-in: it needs the `pulumi-resource-random` plugin), kept secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { secretConfig } from "../../config/pulumiConfig.ts";
+import type { WebhookBearerTokenMode } from "../../config/schema.ts";
 import { type SecretKey, secretKeysIn } from "../../config/secrets.ts";
 import { ALERTMANAGER_CONFIG_KEY, alertmanagerYaml } from "../../manifests/monitoring/alertingObjects.ts";
 import { type AlertmanagerConfig, fillAlertmanagerSecrets } from "../../manifests/monitoring/alertmanager.ts";
@@ -25,12 +27,14 @@ export interface AlertingArgs {
    * Returns undefined when the stack does not set the key.
    */
   readSecret?: (key: SecretKey) => pulumi.Output<string> | undefined;
+  /** `alerting.receivers.webhook.bearerToken`: `generate` creates the token. @default "secret" */
+  webhookBearerToken?: WebhookBearerTokenMode;
 }
 
 export class Alerting extends pulumi.ComponentResource {
   /** Name of the Secret holding `alertmanager.yaml` (an Alertmanager's `spec.configSecret`). */
   readonly configSecretName: pulumi.Output<string>;
-  /** The webhook receiver's bearer token (configured or generated); secret. Undefined without a webhook. */
+  /** The webhook receiver's bearer token (configured or generated); secret. Undefined without one. */
   readonly webhookBearerToken: pulumi.Output<string> | undefined;
   readonly children: pulumi.Resource[];
 
@@ -49,8 +53,9 @@ export class Alerting extends pulumi.ComponentResource {
 }
 
 /**
- * Every secret the config references, as secret Outputs. Missing credentials (other than the
- * webhook token, which is generated) are reported together, naming each key and the fix.
+ * Every secret the config references, as secret Outputs. The loader has already turned off (or,
+ * in prod, refused) receivers whose secret is missing; a credential still missing here is
+ * reported, naming each key and the fix.
  */
 export function resolveSecrets(
   name: string,
@@ -59,8 +64,10 @@ export function resolveSecrets(
 ): Partial<Record<SecretKey, pulumi.Output<string>>> {
   const read = args.readSecret ?? ((key: SecretKey) => secretConfig(key));
   const keys = secretKeysIn(JSON.stringify(args.config));
-  const configured = new Map(keys.map((key) => [key, read(key)]));
-  const missing = keys.filter((key) => !configured.get(key) && key !== "webhookBearerToken");
+  const generated = (key: SecretKey) =>
+    key === "webhookBearerToken" && args.webhookBearerToken === "generate";
+  const configured = new Map(keys.map((key) => [key, generated(key) ? undefined : read(key)]));
+  const missing = keys.filter((key) => !configured.get(key) && !generated(key));
   if (missing.length > 0) {
     throw new Error(
       missing

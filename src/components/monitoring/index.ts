@@ -3,6 +3,7 @@
  * and Alerting components from a rendered fleet.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { WebhookBearerTokenMode } from "../../config/schema.ts";
 import type { RenderedFleet } from "../../manifests/types.ts";
 import { Alerting } from "./alerting.ts";
 import { Monitoring } from "./monitoring.ts";
@@ -22,6 +23,8 @@ export interface DefineMonitoringOptions extends pulumi.ComponentResourceOptions
    * @default []
    */
   namespaces?: pulumi.Resource[];
+  /** `alerting.receivers.webhook.bearerToken` of the fleet. @default "secret" */
+  webhookBearerToken?: WebhookBearerTokenMode;
 }
 
 export function defineMonitoring(
@@ -30,7 +33,7 @@ export function defineMonitoring(
 ): MonitoringStack {
   if (!rendered.alertmanagerConfig)
     throw new Error("defineMonitoring: the rendered fleet has no Alertmanager config");
-  const { namespaces, ...opts } = options;
+  const { namespaces, webhookBearerToken, ...opts } = options;
   const monitoring = new Monitoring("monitoring", { objects: rendered.monitoring ?? [], namespaces }, opts);
   const alerting = new Alerting(
     "alerting",
@@ -38,6 +41,7 @@ export function defineMonitoring(
       objects: rendered.alerting ?? [],
       config: rendered.alertmanagerConfig,
       namespaces: monitoring.namespaceResource ? [monitoring.namespaceResource] : [],
+      webhookBearerToken,
     },
     opts,
   );

@@ -55,10 +55,12 @@ function withConfigs(name: string, configs: Record<string, unknown[]>): Alertman
 export function buildReceivers(receivers: Receivers): AlertmanagerReceiver[] {
   const list: AlertmanagerReceiver[] = [{ name: RECEIVER.blackhole }];
   if (receivers.webhook) {
+    // `secret` and `generate` both fill this placeholder (from the stack / a RandomPassword).
     const authorization = { type: "Bearer", credentials: secretPlaceholder("webhookBearerToken") };
+    const httpConfig = receivers.webhook.bearerToken === "none" ? {} : { http_config: { authorization } };
     list.push({
       name: RECEIVER.webhook,
-      webhook_configs: [{ url: receivers.webhook.url, send_resolved: true, http_config: { authorization } }],
+      webhook_configs: [{ url: receivers.webhook.url, send_resolved: true, ...httpConfig }],
     });
   }
   if (receivers.pagerduty || receivers.slack || receivers.email) {

@@ -1,6 +1,6 @@
 /** Alertmanager test helpers: fleets with chosen receivers, and `amtool config routes test`. */
 
-import type { FleetConfig, Receivers } from "../../../src/config/index.ts";
+import type { FleetConfig, ReceiversInput } from "../../../src/config/index.ts";
 import { parseFleetConfig, SecretRef } from "../../../src/config/index.ts";
 import { runTool } from "./tools.ts";
 
@@ -11,7 +11,7 @@ const SECRET_FOR: Record<string, "slackApiUrl" | "pagerdutyRoutingKey" | "smtpPa
 };
 
 /** A one-agent fleet with exactly these receivers (and the secrets they need, as references). */
-export function fleetWithReceivers(environment: "dev" | "prod", receivers: Partial<Receivers>): FleetConfig {
+export function fleetWithReceivers(environment: "dev" | "prod", receivers: ReceiversInput): FleetConfig {
   const secrets = Object.fromEntries(
     Object.keys(receivers)
       .filter((name) => SECRET_FOR[name])

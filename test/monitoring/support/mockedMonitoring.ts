@@ -1,6 +1,7 @@
 /**
  * Runs `defineMonitoring` under `pulumi.runtime.setMocks` with the engine config of a real stack
- * file (`secure:` values become mock secrets, as in test/support/pulumiStack.ts).
+ * file (`secure:` values and the receivers' backend secrets become mock secrets, as in
+ * test/support/pulumiStack.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { stackFilePath } from "../../../src/config/index.ts";
@@ -16,8 +17,11 @@ export async function runMonitoringUnderMocks(
   stack: string,
   extraConfig: Record<string, string> = {},
   secretKeys: string[] = [],
+  /** Config keys of the stack's engine config to leave out (e.g. a backend secret). */
+  without: string[] = [],
 ) {
   const engine = engineConfigOf(stackFilePath(stack));
+  for (const key of without) delete engine.config[key];
   const resources: MockedResource[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -35,12 +39,16 @@ export async function runMonitoringUnderMocks(
     stack,
     false,
   );
-  pulumi.runtime.setAllConfig({ ...engine.config, ...extraConfig }, [...engine.secretKeys, ...secretKeys]);
+  const secrets = [...engine.secretKeys, ...secretKeys].filter((key) => !without.includes(key));
+  pulumi.runtime.setAllConfig({ ...engine.config, ...extraConfig }, secrets);
   const { loadFleetFromPulumi } = await import("../../../src/config/pulumiConfig.ts");
   const { renderFleet } = await import("../../../src/manifests/fleet.ts");
   const { defineMonitoring } = await import("../../../src/components/monitoring/index.ts");
-  const rendered = renderFleet(loadFleetFromPulumi());
-  const defined = defineMonitoring(rendered);
+  const fleet = loadFleetFromPulumi({ warn: () => {} });
+  const rendered = renderFleet(fleet);
+  const defined = defineMonitoring(rendered, {
+    webhookBearerToken: fleet.alerting.receivers.webhook?.bearerToken,
+  });
   const children = [...defined.monitoring.children, ...defined.alerting.children];
   const urns = await Promise.all(
     [defined.monitoring, defined.alerting, ...children].map((resource) => promiseOf(resource.urn)),
