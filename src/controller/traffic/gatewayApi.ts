@@ -6,7 +6,7 @@
 import type { Track, TrafficSpec } from "../../crd/agentRollout.ts";
 import { type Cluster, KINDS, type KubeObject } from "../kube/cluster.ts";
 import { isConflict } from "../kube/errors.ts";
-import { canonicalJson } from "../rollout/revision.ts";
+import { holdsFieldsWeSet } from "../kube/fieldsWeSet.ts";
 import {
   type RouteTarget,
   shares,
@@ -100,9 +100,11 @@ export class GatewayApiRouter implements TrafficRouter, TrafficSplitter {
     }
     const weights = weightsOf(target, existing);
     const wanted = renderHttpRoute(target, weights);
+    // Only what the controller renders counts: the API server defaults backendRef group, kind
+    // and weight, path match type, parentRef group and kind (see `holdsFieldsWeSet`).
     const drifted =
-      canonicalJson(wanted.spec) !== canonicalJson(existing.spec) ||
-      canonicalJson(wanted.metadata.labels) !== canonicalJson(existing.metadata.labels);
+      !holdsFieldsWeSet(wanted.spec, existing.spec) ||
+      !holdsFieldsWeSet(wanted.metadata.labels, existing.metadata.labels);
     if (drifted) {
       wanted.metadata.resourceVersion = existing.metadata.resourceVersion;
       await this.cluster.replace(wanted);

@@ -123,6 +123,7 @@ export function createObject(request: ResourceRequest, body: unknown): StoredObj
       "the namespace of the object does not match the namespace of the request",
     );
   }
+  request.type.defaults?.(object);
   admit(request, "CREATE", object, undefined);
   return request.store.create(request.type, request.namespace, object);
 }
@@ -143,6 +144,7 @@ export function replaceObject(request: ResourceRequest, body: unknown): StoredOb
       request.store.replace(request.type, request.namespace, name, updated, "main"),
     );
   }
+  if (subresource === "main") request.type.defaults?.(incoming, existing);
   admit(request, "UPDATE", incoming, existing);
   return request.store.replace(request.type, request.namespace, name, incoming, subresource);
 }
@@ -192,6 +194,7 @@ export function patchObject(request: ResourceRequest, contentType: string, text:
     }
     const created = asObject(body);
     created.metadata.name = name;
+    request.type.defaults?.(created);
     admit(request, "CREATE", created, undefined);
     return request.store.create(request.type, request.namespace, created);
   }
@@ -212,6 +215,7 @@ export function patchObject(request: ResourceRequest, contentType: string, text:
     ...patched.metadata,
     resourceVersion: typeof bodyVersion === "string" ? bodyVersion : existing.metadata.resourceVersion,
   };
+  if (subresource === "main") request.type.defaults?.(patched, existing);
   admit(request, "UPDATE", patched, existing);
   return request.store.replace(request.type, request.namespace, name, patched, subresource);
 }

@@ -1,7 +1,10 @@
 /**
  * The resource types the sandbox API serves: exactly the kinds the rollout controller, its CLI and
- * its tests touch. Each entry carries what discovery reports and which subresources exist.
+ * its tests touch. Each entry carries what discovery reports, which subresources exist and the
+ * defaults kube-apiserver applies.
  */
+import { defaultDeployment, defaultHttpRoute, defaultService } from "./defaults.ts";
+import type { StoredObject } from "./store.ts";
 
 export interface ScaleSubresource {
   /** Dotted path of the desired count, e.g. `.spec.replicas`. */
@@ -22,6 +25,8 @@ export interface ResourceType {
   statusSubresource: boolean;
   scale?: ScaleSubresource;
   shortNames?: string[];
+  /** Server-side defaults, applied to every write of the main resource before it is stored. */
+  defaults?: (object: StoredObject, previous?: StoredObject) => void;
 }
 
 export const SANDBOX_RESOURCES: readonly ResourceType[] = [
@@ -34,6 +39,7 @@ export const SANDBOX_RESOURCES: readonly ResourceType[] = [
     namespaced: true,
     statusSubresource: true,
     shortNames: ["svc"],
+    defaults: defaultService,
   },
   {
     group: "",
@@ -55,6 +61,7 @@ export const SANDBOX_RESOURCES: readonly ResourceType[] = [
     statusSubresource: true,
     scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" },
     shortNames: ["deploy"],
+    defaults: defaultDeployment,
   },
   {
     group: "agentfleet.dev",
@@ -79,6 +86,7 @@ export const SANDBOX_RESOURCES: readonly ResourceType[] = [
     singular: "httproute",
     namespaced: true,
     statusSubresource: true,
+    defaults: defaultHttpRoute,
   },
   {
     group: "coordination.k8s.io",

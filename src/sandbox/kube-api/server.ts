@@ -13,8 +13,11 @@
  * Admission hooks (`admission`) see each write before it is stored; `admission.ts` emulates
  * `OwnerReferencesPermissionEnforcement` against a caller-supplied authorizer.
  *
+ * Defaulting: the built-in defaults of Deployments (pod template included) and Services, and the
+ * schema defaults of the HTTPRoute CRD, as kube-apiserver stores them (`defaults.ts`).
+ *
  * What it does NOT emulate (see NOT_EMULATED): authentication and RBAC, built-in admission, schema
- * validation and defaulting, garbage collection of owned objects, finalizers, true strategic
+ * validation and defaults of other kinds, garbage collection of owned objects, finalizers, true strategic
  * merge (list merge keys) and server-side apply field ownership (both are treated as a JSON merge
  * patch; apply creates missing objects), managedFields, pagination (`limit`/`continue` are
  * ignored), protobuf, watch events for objects that stop matching a selector, Pods/ReplicaSets
@@ -41,7 +44,7 @@ import { serveWatch } from "./watch.ts";
 
 export const NOT_EMULATED = [
   "authentication, authorization (RBAC) and built-in admission (hooks can be supplied)",
-  "OpenAPI schema validation and defaulting",
+  "OpenAPI schema validation; defaulting beyond Deployments, Services and HTTPRoutes",
   "garbage collection through ownerReferences, finalizers, graceful deletion",
   "strategic-merge list semantics and server-side-apply field ownership (both applied as JSON merge patches)",
   "managedFields, pagination (limit/continue), protobuf, table output",
