@@ -1,7 +1,12 @@
-/** Pulumi entrypoint (`main` in Pulumi.yaml): every export becomes a stack output. */
-import { defineFleet } from "./program.ts";
+/**
+ * Pulumi entrypoint (`main` in Pulumi.yaml): every export becomes a stack output. Top-level await:
+ * the preflight reads the cluster before the program registers anything.
+ */
+import { asRunError, deployFleet } from "./program.ts";
 
-const fleet = defineFleet();
+const fleet = await deployFleet().catch((error: unknown) => {
+  throw asRunError(error);
+});
 
 export const environment = fleet.environment;
 export const namespaces = fleet.namespaces;

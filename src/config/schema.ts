@@ -243,6 +243,16 @@ export const policySchema = z.strictObject({
   allowLoadBalancers: z.boolean().default(true),
 });
 
+/** Checks of the target cluster before `pulumi up`/`preview` registers anything. */
+export const preflightSchema = z.strictObject({
+  /**
+   * Read the cluster first and stop, listing every missing prerequisite (CRDs, namespaces,
+   * StorageClasses, metrics APIs). `false` skips the checks (the program says so once).
+   * @default true
+   */
+  enabled: z.boolean().default(true),
+});
+
 const secretValue = z.instanceof(SecretRef, {
   error:
     "must be a secret: run `pulumi config set --secret <key> <value>` (never plaintext in the stack file)",
@@ -265,6 +275,7 @@ export const fleetConfigSchema = z.strictObject({
   policy: policySchema.default(policySchema.parse({})),
   /** Default RBAC groups for every agent cluster. */
   rbac: rbacGroupsSchema.default(rbacGroupsSchema.parse({})),
+  preflight: preflightSchema.default({ enabled: true }),
   // Credentials: each one set with `pulumi config set --secret` (or an ESC import), never
   // plaintext. Which receiver needs which: receiverSecrets.ts.
   slackApiUrl: secretValue.optional(),
@@ -286,6 +297,7 @@ export type CanaryStep = z.output<typeof canaryStepSchema>;
 export type Analysis = z.output<typeof analysisSchema>;
 export type Release = z.output<typeof releaseSchema>;
 export type RbacGroups = z.output<typeof rbacGroupsSchema>;
+export type Preflight = z.output<typeof preflightSchema>;
 export type ComplianceTag = (typeof COMPLIANCE_TAGS)[number];
 export type Environment = (typeof ENVIRONMENTS)[number];
 export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];

@@ -3,13 +3,15 @@ import { runStackUnderMocks } from "../support/pulumiStack.ts";
 
 describe("Pulumi program under mocks: prod stack", () => {
   it("evaluates with the receivers' secrets set in the backend (as engine secrets)", async () => {
-    const { outputs, secretKeys, resources } = await runStackUnderMocks("prod");
+    const { outputs, secretKeys, resources, logs } = await runStackUnderMocks("prod");
     expect(secretKeys).toEqual([
       "agent-fleet:slackApiUrl",
       "agent-fleet:pagerdutyRoutingKey",
       "agent-fleet:smtpPassword",
       "agent-fleet:webhookBearerToken",
     ]);
+    expect(logs.warn).toEqual([]);
+    expect(logs.warn).toEqual([]);
     expect(outputs.environment).toBe("prod");
     expect(outputs.agents).toHaveLength(7);
     expect(new Set(outputs.agents.map((agent) => agent.cluster))).toEqual(

@@ -2,7 +2,8 @@
  * Runs the real Pulumi program under `pulumi.runtime.setMocks` with the config of a real
  * `Pulumi.<stack>.yaml`. `secure:` values become mock secrets (marked secret, as the engine would),
  * and so do the receivers' secrets the file does not show, as if the user had run
- * `pulumi config set --secret` for each (unless `backendSecrets: false`).
+ * `pulumi config set --secret` for each (unless `backendSecrets: false`). The preflight reads a
+ * fake cluster that has every prerequisite unless the run names another.
  */
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +14,8 @@ import {
   missingReceiverSecrets,
   stackFilePath,
 } from "../../src/config/index.ts";
+import type { ClusterReader } from "../../src/preflight/index.ts";
+import { fakeCluster } from "./fakeCluster.ts";
 
 export interface RegisteredResource {
   type: string;
@@ -51,6 +54,8 @@ export interface MockedStack {
   resources: RegisteredResource[];
   outputs: import("../../src/program.ts").FleetOutputs;
   secretKeys: string[];
+  /** What the program logged (preflight, turned-off receivers), by level. */
+  logs: { info: string[]; warn: string[] };
 }
 
 /** The receivers' secrets a stack file needs but does not hold (what its backend must have). */
@@ -105,9 +110,21 @@ async function settled(count: () => number): Promise<void> {
   }
 }
 
-export async function runStackUnderMocks(stack: string, file = stackFilePath(stack)): Promise<MockedStack> {
-  const { config, secretKeys } = engineConfigOf(file);
-  return runProgramUnderMocks({ stack, config, secretKeys });
+export interface StackRunOptions {
+  /** Also set the receivers' secrets the file lacks, as a configured backend has them. @default true */
+  backendSecrets?: boolean;
+  cluster?: ClusterReader;
+  /** Engine config entries to add or replace (`agent-fleet:<key>` → JSON text). */
+  extraConfig?: Record<string, string>;
+  dryRun?: boolean;
+}
+
+export async function runStackUnderMocks(
+  stack: string,
+  file = stackFilePath(stack),
+  options: StackRunOptions = {},
+): Promise<MockedStack> {
+  return runProgramUnderMocks(stackRun(stack, options, file));
 }
 
 export interface ProgramRun {
@@ -116,16 +133,63 @@ export interface ProgramRun {
   secretKeys: string[];
   /** Skip config loading and evaluate this fleet (benchmarks with generated fleets). */
   fleet?: FleetConfig;
+  /** The cluster the preflight reads. @default a fake cluster with every prerequisite */
+  cluster?: ClusterReader;
+  /** `pulumi preview` (true) or `pulumi up` (false). @default false */
+  dryRun?: boolean;
 }
 
 /** Evaluates the program under a mocked engine and returns every resource it registered. */
-export async function runProgramUnderMocks({
+export async function runProgramUnderMocks(run: ProgramRun): Promise<MockedStack> {
+  const { resources, logs, evaluation } = await evaluateUnderMocks(run);
+  const outputs = await evaluation;
+  await Promise.all(
+    outputs.resources.map((resource) => new Promise((resolve) => resource.urn.apply(resolve))),
+  );
+  await settled(() => resources.length);
+  return { resources, outputs, secretKeys: run.secretKeys, logs };
+}
+
+/** A program run expected to stop: its error, and what (if anything) it registered before. */
+export async function failedRunUnderMocks(
+  run: ProgramRun,
+): Promise<{ error: unknown; resources: RegisteredResource[]; logs: MockedStack["logs"] }> {
+  const { resources, logs, evaluation } = await evaluateUnderMocks(run);
+  try {
+    await evaluation;
+  } catch (error) {
+    await settled(() => resources.length);
+    return { error, resources, logs };
+  }
+  throw new Error(`stack ${run.stack} evaluated without an error`);
+}
+
+/** The program run of a stack file: its engine config, with the options applied. */
+export function stackRun(
+  stack: string,
+  options: StackRunOptions = {},
+  file = stackFilePath(stack),
+): ProgramRun {
+  const { config, secretKeys } = engineConfigOf(file, options);
+  return {
+    stack,
+    config: { ...config, ...options.extraConfig },
+    secretKeys,
+    cluster: options.cluster,
+    dryRun: options.dryRun,
+  };
+}
+
+async function evaluateUnderMocks({
   stack,
   config,
   secretKeys,
   fleet,
-}: ProgramRun): Promise<MockedStack> {
+  cluster = fakeCluster(),
+  dryRun = false,
+}: ProgramRun) {
   const resources: RegisteredResource[] = [];
+  const logs = { info: [] as string[], warn: [] as string[] };
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -137,7 +201,7 @@ export async function runProgramUnderMocks({
     },
     "agent-fleet",
     stack,
-    false,
+    dryRun,
   );
   // The mocks API hides parents, dependencies and secrecy; the monitor's request carries them.
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorInternals;
@@ -158,11 +222,20 @@ export async function runProgramUnderMocks({
     return register(request, callback);
   };
   pulumi.runtime.setAllConfig(config, secretKeys);
-  const { defineFleet } = await import("../../src/program.ts");
-  const outputs = fleet ? defineFleet(fleet) : defineFleet();
-  await Promise.all(
-    outputs.resources.map((resource) => new Promise((resolve) => resource.urn.apply(resolve))),
+  const { deployFleet } = await import("../../src/program.ts");
+  const { loadFleetFromPulumi } = await import("../../src/config/pulumiConfig.ts");
+  const log = {
+    info: (message: string) => logs.info.push(message),
+    warn: (message: string) => logs.warn.push(message),
+  };
+  // As src/index.ts runs it: loading, rendering and the preflight all inside the one evaluation.
+  const evaluation = Promise.resolve().then(() =>
+    deployFleet({
+      fleet: fleet ?? loadFleetFromPulumi({ warn: log.warn }),
+      cluster: () => cluster,
+      dryRun,
+      log,
+    }),
   );
-  await settled(() => resources.length);
-  return { resources, outputs, secretKeys };
+  return { resources, logs, evaluation };
 }
