@@ -92,12 +92,14 @@ export function defineFleet(
   );
   const agents = fleet.agents.map((agent) => {
     const cluster = clusters.get(agent.cluster);
-    if (!cluster) throw new Error(`agent ${agent.id}: no AgentCluster ${agent.cluster}`);
+    const clusterConfig = fleet.clusters.find((candidate) => candidate.name === agent.cluster);
+    if (!cluster || !clusterConfig) throw new Error(`agent ${agent.id}: no AgentCluster ${agent.cluster}`);
     return new Agent(agent.id, {
       agent,
       objects: rendered.agents[agent.id] ?? [],
       namespace: cluster.namespaceResource,
       agentRolloutCrd: crd,
+      awaitLoadBalancerAddress: clusterConfig.loadBalancer.awaitAddress,
     });
   });
   const agentNamespaces = [...clusters.values()].map((cluster) => cluster.namespaceResource);

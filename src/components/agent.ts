@@ -18,6 +18,26 @@ export interface AgentArgs {
   namespace: pulumi.Resource;
   /** The AgentRollout CRD; AgentRollouts are created only after it. */
   agentRolloutCrd: pulumi.Resource;
+  /**
+   * The cluster's `loadBalancer.awaitAddress`: `false` marks LoadBalancer Services
+   * `pulumi.com/skipAwait`, so `pulumi up` does not wait for an address no provider assigns.
+   * @default true
+   */
+  awaitLoadBalancerAddress?: boolean;
+}
+
+/** The pulumi-kubernetes annotation that turns off the provider's await logic for one object. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+
+/**
+ * A LoadBalancer Service that Pulumi neither waits for on create/update (no 10-minute wait for an
+ * address, nor for ready endpoints) nor on delete. Other objects are returned unchanged.
+ */
+export function withoutLoadBalancerAwait(object: KubeObject): KubeObject {
+  const spec = object.spec as { type?: string } | undefined;
+  if (object.kind !== "Service" || spec?.type !== "LoadBalancer") return object;
+  const annotations = { ...object.metadata.annotations, [SKIP_AWAIT_ANNOTATION]: "true" };
+  return { ...object, metadata: { ...object.metadata, annotations } };
 }
 
 export class Agent extends pulumi.ComponentResource {
@@ -58,6 +78,7 @@ export function createAgentResources(args: AgentArgs, parent: pulumi.Resource): 
       object.kind === "Service" && switched.includes(object.metadata.name)
         ? [`spec.selector.${CONTROLLER_OWNED_SELECTOR}`]
         : [];
-    return registerObject(object, { parent, dependsOn, ignoreChanges });
+    const registered = args.awaitLoadBalancerAddress === false ? withoutLoadBalancerAwait(object) : object;
+    return registerObject(registered, { parent, dependsOn, ignoreChanges });
   });
 }

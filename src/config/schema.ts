@@ -202,6 +202,18 @@ export const agentClusterSchema = z.strictObject({
   dataEgress: z.array(egressRuleSchema).default([]),
   /** Groups bound to the admin/operator/read-only Roles. Omitted: top-level `rbac`. */
   rbac: rbacGroupsSchema.optional(),
+  /** LoadBalancer Services of this cluster's `externalAccess` agents. */
+  loadBalancer: z
+    .strictObject({
+      /**
+       * Whether `pulumi up` waits (up to 10 minutes) for the load balancer's address. `false` sets
+       * `pulumi.com/skipAwait: "true"` on those Services, for clusters without a load-balancer
+       * provider (the Service then also does not wait for ready endpoints).
+       * @default true
+       */
+      awaitAddress: z.boolean().default(true),
+    })
+    .default({ awaitAddress: true }),
 });
 
 export const releaseSchema = z.strictObject({
