@@ -4,6 +4,7 @@
  */
 import { type core, z } from "zod";
 import { type ConfigPath, type ConfigProblem, describeValue } from "./problems.ts";
+import { isSecretKey } from "./secrets.ts";
 
 /** Per-parse error map: only used where the schema did not set its own message. */
 export function predicateFor(issue: core.$ZodRawIssue): string | undefined {
@@ -81,8 +82,13 @@ export function problemsFromZod(error: z.ZodError, input: unknown, schema: z.Zod
     }
     const value = valueAt(input, path);
     const message = issue.message + quotedScalarHint(issue, value);
+    // A credential pasted as plaintext is never echoed: error output ends up in CI logs.
+    const isCredential = path.length === 1 && isSecretKey(String(path[0]));
     const showValue =
-      value !== undefined && !message.startsWith("is required") && !message.includes("expected a");
+      value !== undefined &&
+      !isCredential &&
+      !message.startsWith("is required") &&
+      !message.includes("expected a");
     problems.push({ path, message: showValue ? `${describeValue(value)} ${message}` : message });
   }
   return problems;

@@ -21,7 +21,7 @@ import {
   positiveInt,
   ratio,
 } from "./primitives.ts";
-import { SecretRef } from "./secrets.ts";
+import { type SecretKey, SecretRef } from "./secrets.ts";
 
 export * from "./autoscalingSchema.ts";
 export * from "./monitoringSchema.ts";
@@ -265,10 +265,12 @@ export const preflightSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
-const secretValue = z.instanceof(SecretRef, {
-  error:
-    "must be a secret: run `pulumi config set --secret <key> <value>` (never plaintext in the stack file)",
-});
+/** A credential: a SecretRef from the loader, never a plaintext value. */
+function secretValue(key: SecretKey) {
+  return z.instanceof(SecretRef, {
+    error: `must be a secret: run \`pulumi config set --secret ${key} <value>\` (never plaintext in the stack file)`,
+  });
+}
 
 /** The whole fleet: one entry per `agent-fleet:<key>` in `Pulumi.<stack>.yaml`. */
 export const fleetConfigSchema = z.strictObject({
@@ -290,12 +292,12 @@ export const fleetConfigSchema = z.strictObject({
   preflight: preflightSchema.default({ enabled: true }),
   // Credentials: each one set with `pulumi config set --secret` (or an ESC import), never
   // plaintext. Which receiver needs which: receiverSecrets.ts.
-  slackApiUrl: secretValue.optional(),
-  pagerdutyRoutingKey: secretValue.optional(),
-  smtpPassword: secretValue.optional(),
-  webhookBearerToken: secretValue.optional(),
+  slackApiUrl: secretValue("slackApiUrl").optional(),
+  pagerdutyRoutingKey: secretValue("pagerdutyRoutingKey").optional(),
+  smtpPassword: secretValue("smtpPassword").optional(),
+  webhookBearerToken: secretValue("webhookBearerToken").optional(),
   /** Reserved for an installed Grafana; no object uses it yet. */
-  grafanaAdminPassword: secretValue.optional(),
+  grafanaAdminPassword: secretValue("grafanaAdminPassword").optional(),
 });
 
 export type FleetConfigInput = z.input<typeof fleetConfigSchema>;

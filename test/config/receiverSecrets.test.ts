@@ -123,7 +123,10 @@ describe("the Pulumi program's loader: receivers without their secret", () => {
   it("rejects a credential set without --secret, naming the fix", async () => {
     const error = await loadError(() => loadUnderEngine("dev", {}, {}, { webhookBearerToken: "plain" }));
     expect(error.paths).toEqual(["webhookBearerToken"]);
-    expect(error.message).toContain("must be a secret: run `pulumi config set --secret <key> <value>`");
+    expect(error.message).toContain(
+      "  - webhookBearerToken: must be a secret: run `pulumi config set --secret webhookBearerToken <value>` (never plaintext in the stack file)",
+    );
+    expect(error.message).not.toContain('plain"');
   });
 
   it("rejects bearerToken generate when the stack also sets the token", async () => {
