@@ -87,6 +87,7 @@ function target(): RouteTarget {
     agent: "ingest",
     traffic: spec.traffic,
     owner: { apiVersion: "agentfleet.dev/v1alpha1", kind: "AgentRollout", name: "ingest", uid: "u" },
+    podSelector: { agent: "ingest" },
     stableTrack: "blue",
     readyReplicas: { blue: 3, green: 1 },
   };

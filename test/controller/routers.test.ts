@@ -31,6 +31,7 @@ function target(router: AgentRolloutSpec["traffic"]["router"], ready = { blue: 4
       uid: "uid-1",
       controller: true,
     },
+    podSelector: { agent: "ingest" },
     stableTrack: "blue",
     readyReplicas: ready,
   };
@@ -94,6 +95,24 @@ describe("Service selector router", () => {
     await expect(
       router.setWeights(target("serviceSelector"), { blue: 50, green: 50 }),
     ).rejects.toBeInstanceOf(UnsupportedWeightsError);
+  });
+
+  it("owns the whole selector of the active Service, applied with its own field manager", async () => {
+    const router = new ServiceSelectorRouter(cluster);
+    await router.setWeights(target("serviceSelector"), { blue: 100, green: 0 });
+    const service = await cluster.get(KINDS.service, { namespace: NAMESPACE, name: "ingest" });
+    expect((service?.spec as { selector?: unknown } | undefined)?.selector).toEqual({
+      agent: "ingest",
+      track: "blue",
+    });
+    const managers = (service?.metadata as { managedFields?: Array<Record<string, unknown>> } | undefined)
+      ?.managedFields;
+    const owners = (managers ?? []).filter(
+      (entry) => (entry.fieldsV1 as { "f:spec"?: Record<string, unknown> })["f:spec"]?.["f:selector"],
+    );
+    expect(owners.map((entry) => [entry.manager, entry.operation])).toEqual([
+      ["agent-fleet-rollout-controller", "Apply"],
+    ]);
   });
 });
 

@@ -249,9 +249,10 @@ describe("workload, services and autoscaling by strategy", () => {
       objectsOf(stack, id)
         .filter((object) => object.kind === "Service")
         .map((object) => [object.metadata.name, (object.spec as Json).type, (object.spec as Json).selector]);
+    // The controller owns the (atomic) selector of the active and preview Services: none rendered.
     expect(services("prod", "ingest")).toEqual([
-      ["ingest", "ClusterIP", { agent: "ingest" }],
-      ["ingest-preview", "ClusterIP", { agent: "ingest" }],
+      ["ingest", "ClusterIP", undefined],
+      ["ingest-preview", "ClusterIP", undefined],
       ["ingest-blue", "ClusterIP", { agent: "ingest", track: "blue" }],
       ["ingest-green", "ClusterIP", { agent: "ingest", track: "green" }],
     ]);

@@ -290,6 +290,21 @@ export class ClientNodeCluster implements Cluster {
     );
   }
 
+  apply(object: KubeObject, options: { force?: boolean } = {}): Promise<KubeObject> {
+    return this.call(() =>
+      plain(
+        this.objects.patch(
+          wire(object),
+          undefined,
+          undefined,
+          this.options.fieldManager,
+          options.force,
+          PatchStrategy.ServerSideApply,
+        ),
+      ),
+    );
+  }
+
   patchStatus(
     kind: Kind,
     key: ObjectKey,

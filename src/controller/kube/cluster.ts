@@ -97,6 +97,11 @@ export interface Cluster {
     resourceVersion?: string,
   ): Promise<KubeObject>;
   /**
+   * Server-side apply of `object` (only the fields it sets) with the adapter's field manager;
+   * `force` takes over fields another manager owns instead of failing with 409.
+   */
+  apply(object: KubeObject, options?: { force?: boolean }): Promise<KubeObject>;
+  /**
    * Writes the desired count through the `scale` subresource of a custom resource (what an HPA
    * does), conditional on `resourceVersion` when given. Returns the `autoscaling/v1` Scale.
    */

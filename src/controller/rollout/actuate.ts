@@ -1,15 +1,22 @@
 /**
  * The I/O steps of a reconcile: read and set traffic through the router (always read back),
- * create and size the track Deployments, point the Services' `track` selectors.
+ * create and size the track Deployments, point the active and preview Services' selectors (the
+ * controller owns them whole, see traffic/serviceSelector.ts).
  */
 import type { Track } from "../../crd/agentRollout.ts";
 import { type Cluster, KINDS, type KubeObject } from "../kube/cluster.ts";
 import { isAlreadyExists } from "../kube/errors.ts";
 import { type RouteTarget, weightsHonoured } from "../traffic/router.ts";
+import { applySelector, sameSelector, selectorFor } from "../traffic/serviceSelector.ts";
 import type { ReconcileContext } from "./context.ts";
 import { idleTrack } from "./phase.ts";
 import { buildTrackDeployment, observeTrack, planTracks, type TrackPlan, trackName } from "./tracks.ts";
 import { desiredWeights } from "./weights.ts";
+
+/** Labels of every pod of the agent, on either track. */
+export function podSelectorOf(context: ReconcileContext): Record<string, string> {
+  return { ...context.spec.selector.matchLabels, agent: context.spec.agent };
+}
 
 export function routeTarget(context: ReconcileContext): RouteTarget {
   return {
@@ -17,6 +24,7 @@ export function routeTarget(context: ReconcileContext): RouteTarget {
     agent: context.spec.agent,
     traffic: context.spec.traffic,
     owner: context.owner,
+    podSelector: podSelectorOf(context),
     stableTrack: context.status.activeTrack ?? "blue",
     readyReplicas: {
       blue: context.tracks.blue?.readyReplicas ?? 0,
@@ -103,6 +111,7 @@ export async function actuateTracks(cluster: Cluster, context: ReconcileContext)
   await actuateTrack(cluster, context, idleTrack(context.status), plans[idleTrack(context.status)]);
 }
 
+/** Points a Service at one track: the controller owns its whole (atomic) selector. */
 async function pointService(
   cluster: Cluster,
   context: ReconcileContext,
@@ -116,7 +125,8 @@ async function pointService(
     return;
   }
   const selector = (service.spec as { selector?: Record<string, string> } | undefined)?.selector;
-  if (selector?.track !== track) await cluster.patch(KINDS.service, key, { spec: { selector: { track } } });
+  const wanted = selectorFor(podSelectorOf(context), track);
+  if (!sameSelector(selector, wanted)) await applySelector(cluster, key, wanted);
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type Weights,
   weightsTo,
 } from "./router.ts";
-import { patchSelectorTrack, readSelectorTrack } from "./serviceSelector.ts";
+import { patchSelectorTrack, readSelectorTrack, selectsAgent } from "./serviceSelector.ts";
 
 export class ReplicaRatioRouter implements TrafficRouter, TrafficSplitter, ReplicaSizing {
   readonly kind = "replicaRatio" as const;
@@ -41,6 +41,9 @@ export class ReplicaRatioRouter implements TrafficRouter, TrafficSplitter, Repli
   }
 
   async reconcile(target: RouteTarget): Promise<Weights> {
+    // A Service rendered without its selector (or pointed elsewhere) first selects the stable track.
+    if (!(await selectsAgent(this.cluster, target)))
+      await patchSelectorTrack(this.cluster, target, target.stableTrack);
     return this.getWeights(target);
   }
 

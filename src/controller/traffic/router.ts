@@ -16,6 +16,8 @@ export interface RouteTarget {
   traffic: TrafficSpec;
   /** Owner of objects the router creates (the AgentRollout), so they go away with it. */
   owner: OwnerReference;
+  /** Labels of every pod of the agent, whatever its track (`spec.selector.matchLabels` + agent). */
+  podSelector: Record<string, string>;
   /** Serves everything when the router's objects are first created. */
   stableTrack: Track;
   /** Ready pods per track, for routers whose split follows pod counts. */

@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { AdmissionHook } from "./admission.ts";
+import { managerOf, recordUpdate, serverSideApply } from "./fieldManagers.ts";
 import { type Json, jsonPatch, mergePatch, PatchError } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
 import { fromScale, toScale } from "./scale.ts";
@@ -21,6 +22,10 @@ export interface ResourceRequest {
   /** Admission hooks, run on each write before it is stored. */
   admission?: readonly AdmissionHook[];
   userAgent?: string;
+}
+
+function manager(request: ResourceRequest): string {
+  return managerOf(request.params, request.userAgent ?? "");
 }
 
 function admit(
@@ -125,6 +130,7 @@ export function createObject(request: ResourceRequest, body: unknown): StoredObj
   }
   request.type.defaults?.(object);
   admit(request, "CREATE", object, undefined);
+  object.metadata.managedFields = recordUpdate(request.type, undefined, object, manager(request)) as never;
   return request.store.create(request.type, request.namespace, object);
 }
 
@@ -138,15 +144,71 @@ export function replaceObject(request: ResourceRequest, body: unknown): StoredOb
   const existing = requireObject(request);
   if (subresource === "scale") {
     const updated = fromScale(request.type, existing, incoming);
-    admit(request, "UPDATE", updated, existing);
-    return toScale(
-      request.type,
-      request.store.replace(request.type, request.namespace, name, updated, "main"),
-    );
+    return writeUpdate(request, existing, updated, "scale");
   }
   if (subresource === "main") request.type.defaults?.(incoming, existing);
-  admit(request, "UPDATE", incoming, existing);
-  return request.store.replace(request.type, request.namespace, name, incoming, subresource);
+  return writeUpdate(request, existing, incoming, subresource);
+}
+
+/** Admits and stores an update, recording its manager's fields; scale writes answer a Scale. */
+function writeUpdate(
+  request: ResourceRequest,
+  existing: StoredObject,
+  updated: StoredObject,
+  subresource: "main" | "status" | "scale",
+): StoredObject {
+  const name = requireName(request);
+  admit(request, "UPDATE", updated, existing);
+  // What the write leaves stored: a main write keeps the stored status, a status write the rest.
+  const after =
+    subresource === "status"
+      ? { ...existing, status: updated.status }
+      : request.type.statusSubresource
+        ? { ...updated, status: existing.status }
+        : updated;
+  const owned = recordUpdate(
+    request.type,
+    existing,
+    after as StoredObject,
+    manager(request),
+    subresource === "main" ? undefined : subresource,
+  );
+  const stored = request.store.replace(
+    request.type,
+    request.namespace,
+    name,
+    updated,
+    subresource === "status" ? "status" : "main",
+    owned as unknown as Json,
+  );
+  return subresource === "scale" ? toScale(request.type, stored) : stored;
+}
+
+/** Server-side apply of the main resource (`application/apply-patch+yaml`), creating when absent. */
+function writeApply(request: ResourceRequest, existing: StoredObject | undefined, body: Json): StoredObject {
+  const name = requireName(request);
+  if (!request.params.get("fieldManager")) {
+    throw new ApiError(
+      400,
+      "BadRequest",
+      "PATCH is not supported for apply requests without fieldManager: fieldManager is required for apply requests",
+    );
+  }
+  const config = asObject(body);
+  const force = request.params.get("force") === "true";
+  const { object, managedFields } = serverSideApply(request.type, existing, config, manager(request), force);
+  object.metadata.name = name;
+  request.type.defaults?.(object, existing);
+  object.metadata.managedFields = managedFields as never;
+  if (!existing) {
+    admit(request, "CREATE", object, undefined);
+    return request.store.create(request.type, request.namespace, object);
+  }
+  // A resourceVersion in the applied config is a precondition.
+  const version = config.metadata.resourceVersion;
+  object.metadata.resourceVersion = typeof version === "string" ? version : existing.metadata.resourceVersion;
+  admit(request, "UPDATE", object, existing);
+  return request.store.replace(request.type, request.namespace, name, object, "main", managedFields as never);
 }
 
 function parsePatchBody(contentType: string, text: string): Json {
@@ -160,7 +222,7 @@ function parsePatchBody(contentType: string, text: string): Json {
 function applyPatch(contentType: string, target: StoredObject, body: Json): StoredObject {
   try {
     if (contentType === "application/json-patch+json") return jsonPatch(target as Json, body) as StoredObject;
-    // Strategic merge and apply patches are approximated by a JSON merge patch (see server.ts).
+    // Strategic merge is approximated by a JSON merge patch (see server.ts); apply has its own path.
     return mergePatch(target as Json, body) as StoredObject;
   } catch (error) {
     if (error instanceof PatchError) throw new ApiError(422, "Invalid", error.message);
@@ -188,24 +250,12 @@ export function patchObject(request: ResourceRequest, contentType: string, text:
   }
   const body = parsePatchBody(type, text);
   const existing = request.store.get(request.type, request.namespace, name);
-  if (!existing) {
-    if (type !== "application/apply-patch+yaml" || subresource !== "main") {
-      throw new ApiError(404, "NotFound", `${request.type.plural} "${name}" not found`);
-    }
-    const created = asObject(body);
-    created.metadata.name = name;
-    request.type.defaults?.(created);
-    admit(request, "CREATE", created, undefined);
-    return request.store.create(request.type, request.namespace, created);
-  }
+  if (type === "application/apply-patch+yaml" && subresource === "main")
+    return writeApply(request, existing, body);
+  if (!existing) throw new ApiError(404, "NotFound", `${request.type.plural} "${name}" not found`);
   if (subresource === "scale") {
     const patchedScale = applyPatch(type, toScale(request.type, existing, "sentinel"), body);
-    const updated = fromScale(request.type, existing, patchedScale);
-    admit(request, "UPDATE", updated, existing);
-    return toScale(
-      request.type,
-      request.store.replace(request.type, request.namespace, name, updated, "main"),
-    );
+    return writeUpdate(request, existing, fromScale(request.type, existing, patchedScale), "scale");
   }
   const patched = applyPatch(type, existing, body);
   // A resourceVersion inside the patch is a precondition, exactly as the API server treats it.
@@ -216,8 +266,7 @@ export function patchObject(request: ResourceRequest, contentType: string, text:
     resourceVersion: typeof bodyVersion === "string" ? bodyVersion : existing.metadata.resourceVersion,
   };
   if (subresource === "main") request.type.defaults?.(patched, existing);
-  admit(request, "UPDATE", patched, existing);
-  return request.store.replace(request.type, request.namespace, name, patched, subresource);
+  return writeUpdate(request, existing, patched, subresource);
 }
 
 export function deleteObject(request: ResourceRequest): Record<string, unknown> {

@@ -16,12 +16,15 @@
  * Defaulting: the built-in defaults of Deployments (pod template included) and Services, and the
  * schema defaults of the HTTPRoute CRD, as kube-apiserver stores them (`defaults.ts`).
  *
+ * Server-side apply: field ownership in `metadata.managedFields` (FieldsV1), 409 conflicts unless
+ * `force`, fields dropped from an applied config removed, atomic selectors (`fieldManagers.ts`).
+ *
  * What it does NOT emulate (see NOT_EMULATED): authentication and RBAC, built-in admission, schema
- * validation and defaults of other kinds, garbage collection of owned objects, finalizers, true strategic
- * merge (list merge keys) and server-side apply field ownership (both are treated as a JSON merge
- * patch; apply creates missing objects), managedFields, pagination (`limit`/`continue` are
- * ignored), protobuf, watch events for objects that stop matching a selector, Pods/ReplicaSets
- * (Deployment status can be simulated), persistence (memory only).
+ * validation and defaults of other kinds, garbage collection of owned objects, finalizers, true
+ * strategic merge (list merge keys: a strategic merge patch is a JSON merge patch, and every list
+ * is one field for server-side apply), pagination (`limit`/`continue` are ignored), protobuf,
+ * watch events for objects that stop matching a selector, Pods/ReplicaSets (Deployment status can
+ * be simulated), persistence (memory only).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -46,8 +49,8 @@ export const NOT_EMULATED = [
   "authentication, authorization (RBAC) and built-in admission (hooks can be supplied)",
   "OpenAPI schema validation; defaulting beyond Deployments, Services and HTTPRoutes",
   "garbage collection through ownerReferences, finalizers, graceful deletion",
-  "strategic-merge list semantics and server-side-apply field ownership (both applied as JSON merge patches)",
-  "managedFields, pagination (limit/continue), protobuf, table output",
+  "strategic-merge list semantics (a strategic merge patch is a JSON merge patch; apply treats lists as one field)",
+  "pagination (limit/continue), protobuf, table output",
   "synthetic DELETED events when an object stops matching a watch selector",
   "Pods, ReplicaSets and scheduling (Deployment status is simulated on request)",
   "persistence across restarts",
@@ -112,7 +115,13 @@ function sendJson(response: ServerResponse, code: number, body: unknown): void {
   response.end(text);
 }
 
-function sendStatus(response: ServerResponse, code: number, reason: string, message: string): void {
+function sendStatus(
+  response: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): void {
   sendJson(response, code, {
     kind: "Status",
     apiVersion: "v1",
@@ -120,6 +129,7 @@ function sendStatus(response: ServerResponse, code: number, reason: string, mess
     status: "Failure",
     message,
     reason,
+    ...(details ? { details } : {}),
     code,
   });
 }
@@ -206,12 +216,14 @@ async function serveResource(
       return sendJson(response, 201, createObject(resource, parseJson(await readBody(request))));
     case "PUT":
       return sendJson(response, 200, replaceObject(resource, parseJson(await readBody(request))));
-    case "PATCH":
-      return sendJson(
-        response,
-        200,
-        patchObject(resource, request.headers["content-type"] ?? "", await readBody(request)),
-      );
+    case "PATCH": {
+      const existed =
+        resource.name !== undefined &&
+        resource.store.get(resource.type, resource.namespace, resource.name) !== undefined;
+      const patched = patchObject(resource, request.headers["content-type"] ?? "", await readBody(request));
+      // An apply that creates the object answers 201, as the API server does.
+      return sendJson(response, existed ? 200 : 201, patched);
+    }
     case "DELETE":
       return sendJson(response, 200, deleteObject(resource));
     default:
@@ -277,7 +289,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const server = createServer((request, response) => {
     handle(state, request, response).catch((error: unknown) => {
       if (response.headersSent) return void response.destroy();
-      if (error instanceof ApiError) return sendStatus(response, error.code, error.reason, error.message);
+      if (error instanceof ApiError)
+        return sendStatus(response, error.code, error.reason, error.message, error.details);
       sendStatus(response, 500, "InternalError", error instanceof Error ? error.message : String(error));
     });
   });

@@ -40,6 +40,8 @@ export interface StoreEvent {
 export class ApiError extends Error {
   readonly code: number;
   readonly reason: string;
+  /** The `details` of the API's `Status` (e.g. the fields of an apply conflict). */
+  details: Record<string, unknown> | undefined;
   constructor(code: number, reason: string, message: string) {
     super(message);
     this.code = code;
@@ -127,6 +129,8 @@ export class ObjectStore {
     name: string,
     body: StoredObject,
     subresource: Subresource,
+    /** Field ownership after this write (server-side apply bookkeeping); absent: kept as it was. */
+    managedFields?: Json,
   ): StoredObject {
     const key = `${namespace ?? ""}/${name}`;
     const bucket = this.bucket(type);
@@ -159,6 +163,9 @@ export class ObjectStore {
             },
           };
     if (merged.status === undefined) delete merged.status;
+    if (managedFields !== undefined) merged.metadata.managedFields = managedFields;
+    else if (existing.metadata.managedFields !== undefined)
+      merged.metadata.managedFields = structuredClone(existing.metadata.managedFields);
     if (canonicalJson(merged) === canonicalJson({ ...existing })) return structuredClone(existing);
     if (desiredPart(merged) !== desiredPart(existing)) {
       merged.metadata.generation = (existing.metadata.generation ?? 1) + 1;

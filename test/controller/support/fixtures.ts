@@ -106,17 +106,23 @@ export function agentRollout(options: RolloutOptions = {}): KubeObject {
   };
 }
 
-/** The four Services Pulumi creates for a released agent (active and preview without a track). */
+/**
+ * The four Services Pulumi creates for a released agent: active and preview without a selector
+ * (the controller owns it), the track Services with fixed ones.
+ */
 export function agentServices(agent: string): KubeObject[] {
-  const service = (name: string, selector: Record<string, string>): KubeObject => ({
+  const service = (name: string, selector?: Record<string, string>): KubeObject => ({
     apiVersion: "v1",
     kind: "Service",
     metadata: { name, namespace: NAMESPACE, labels: { agent } },
-    spec: { selector, ports: [{ name: "http-metrics", port: 8080, targetPort: "http-metrics" }] },
+    spec: {
+      ...(selector ? { selector } : {}),
+      ports: [{ name: "http-metrics", port: 8080, targetPort: "http-metrics" }],
+    },
   });
   return [
-    service(agent, { agent }),
-    service(`${agent}-preview`, { agent }),
+    service(agent),
+    service(`${agent}-preview`),
     service(`${agent}-blue`, { agent, track: "blue" }),
     service(`${agent}-green`, { agent, track: "green" }),
   ];
