@@ -1,12 +1,13 @@
 /**
  * `Agent`: one agent's workload (Deployment or AgentRollout), ConfigMap, Services, HPA, PDB and,
- * for rolling HTTP agents, its HTTPRoute. Controller-owned fields are never set here: Services
- * whose `track` selector the controller switches carry `ignoreChanges` on it, and no workload
- * sets replicas (the HPA owns them).
+ * for rolling HTTP agents, its HTTPRoute. Controller-owned fields are never set here: the Services
+ * whose selector the controller switches are rendered without one (not `ignoreChanges`: under
+ * server-side apply the provider would send the live value and co-own the atomic selector, and
+ * the next `pulumi up` after a switch would conflict), and no workload sets replicas (the HPA
+ * owns them).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Agent as AgentConfig } from "../config/index.ts";
-import { CONTROLLER_OWNED_SELECTOR, isReleased, serviceNames } from "../manifests/agent/services.ts";
 import type { KubeObject } from "../manifests/types.ts";
 import { registerObject } from "./kubeObject.ts";
 
@@ -62,23 +63,11 @@ export class Agent extends pulumi.ComponentResource {
   }
 }
 
-/** Services whose selector the controller points at a track. */
-function controllerSwitchedServices(agent: AgentConfig): string[] {
-  if (!isReleased(agent)) return [];
-  const names = serviceNames(agent);
-  return [names.active, names.preview];
-}
-
 export function createAgentResources(args: AgentArgs, parent: pulumi.Resource): pulumi.CustomResource[] {
-  const switched = controllerSwitchedServices(args.agent);
   return args.objects.map((object) => {
     const dependsOn =
       object.kind === "AgentRollout" ? [args.namespace, args.agentRolloutCrd] : [args.namespace];
-    const ignoreChanges =
-      object.kind === "Service" && switched.includes(object.metadata.name)
-        ? [`spec.selector.${CONTROLLER_OWNED_SELECTOR}`]
-        : [];
     const registered = args.awaitLoadBalancerAddress === false ? withoutLoadBalancerAwait(object) : object;
-    return registerObject(registered, { parent, dependsOn, ignoreChanges });
+    return registerObject(registered, { parent, dependsOn });
   });
 }
