@@ -45,8 +45,11 @@ export class RolloutController {
   private readonly queue = new WorkQueue();
   private readonly rollouts: Informer[] = [];
   private readonly deployments: Informer[] = [];
-  /** Status we wrote, keyed by rollout, until the watch delivers it (avoids reconciling a stale copy). */
-  private readonly written = new Map<string, { readVersion: string | undefined; object: KubeObject }>();
+  /**
+   * Status we wrote, keyed by rollout, until the watch delivers it (avoids reconciling a stale
+   * copy): used while the cache still holds a version the pass read or wrote before it.
+   */
+  private readonly written = new Map<string, { readVersions: Set<string | undefined>; object: KubeObject }>();
   private workers: Promise<void>[] = [];
   private readonly options: RolloutControllerOptions;
   reconciles = 0;
@@ -114,7 +117,7 @@ export class RolloutController {
   private current(key: string): KubeObject | undefined {
     const cached = this.rollouts.map((informer) => informer.get(key)).find((object) => object !== undefined);
     const written = this.written.get(key);
-    if (cached && written && written.readVersion === cached.metadata.resourceVersion) return written.object;
+    if (cached && written?.readVersions.has(cached.metadata.resourceVersion)) return written.object;
     this.written.delete(key);
     return cached;
   }
@@ -149,7 +152,10 @@ export class RolloutController {
         rollout,
       );
       if (result.written)
-        this.written.set(key, { readVersion: rollout.metadata.resourceVersion, object: result.written });
+        this.written.set(key, {
+          readVersions: new Set([rollout.metadata.resourceVersion, ...result.earlierWrites]),
+          object: result.written,
+        });
       await this.publish(rollout, result);
       if (result.problems.length > 0) {
         metrics.reconcileErrors.inc({ ...labelsOf(key), kind: "problem" });
@@ -180,7 +186,8 @@ export class RolloutController {
     if (conflict) {
       try {
         const fresh = await this.options.cluster.get(KINDS.agentRollout, parseKey(key));
-        if (fresh) this.written.set(key, { readVersion: rollout.metadata.resourceVersion, object: fresh });
+        if (fresh)
+          this.written.set(key, { readVersions: new Set([rollout.metadata.resourceVersion]), object: fresh });
       } catch {
         // The watch will deliver the latest version; the retry below picks it up.
       }

@@ -70,6 +70,8 @@ describe("AgentRollout scale subresource", () => {
     expect(seeded.body.spec).toEqual({ replicas: 3 });
     expect(seeded.body.status).toEqual({ replicas: 3, selector: "agent=ingest,track=blue" });
     expect(scaleWrites).toEqual([`PUT ${scalePath("ingest")}`]);
+    // The seed and the first status write do not trip over each other (no 409 to recover from).
+    expect(harness.logs.lines.filter((line) => line.level >= 40).map((line) => line.msg)).toEqual([]);
 
     // The autoscaler writes from now on; the controller follows and never writes the count again.
     await scaleTo(harness, 5);

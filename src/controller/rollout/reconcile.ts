@@ -42,6 +42,8 @@ export interface ReconcileDependencies {
 export interface ReconcileResult {
   /** The AgentRollout as written by the status patch (undefined when nothing changed). */
   written: KubeObject | undefined;
+  /** Versions of the AgentRollout this pass wrote before `written` (the spec.replicas seed). */
+  earlierWrites: string[];
   phase: AgentRolloutStatus["phase"];
   status: AgentRolloutStatus;
   decisions: Decision[];
@@ -154,6 +156,7 @@ async function reconcileInvalid(
   const written = await persist(deps, rollout, mergePatchBetween(original, status));
   return {
     written,
+    earlierWrites: [],
     phase: status.phase,
     status,
     decisions: [],
@@ -201,11 +204,16 @@ export async function reconcileRollout(
 ): Promise<ReconcileResult> {
   let rollout = read;
   let built = buildContext(deps, rollout);
+  const earlierWrites: string[] = [];
   if (!("invalid" in built) && built.spec.replicas === undefined) {
     rollout = await seedReplicas(deps, built);
+    if (rollout.metadata.resourceVersion) earlierWrites.push(rollout.metadata.resourceVersion);
     built = buildContext(deps, rollout);
   }
-  if ("invalid" in built) return reconcileInvalid(deps, rollout, built.invalid, built.status);
+  if ("invalid" in built) {
+    const result = await reconcileInvalid(deps, rollout, built.invalid, built.status);
+    return { ...result, earlierWrites };
+  }
   const context = built;
   removeCondition(context.status, "InvalidSpec");
   initialize(context);
@@ -225,6 +233,7 @@ export async function reconcileRollout(
   const due = context.wakeAt !== undefined ? Math.max(20, deps.clock.delayUntil(context.wakeAt)) : undefined;
   return {
     written,
+    earlierWrites,
     phase: derivePhase(context.spec, context.status),
     status: context.status,
     decisions: context.decisions,
