@@ -113,7 +113,7 @@ describe("informer", () => {
 });
 
 describe("watch lifetime: the server ends it, the client resumes", () => {
-  it("the sandbox ends a watch at timeoutSeconds, with a bookmark 2 s before the end", async () => {
+  it("the sandbox ends a quiet watch at timeoutSeconds, with no bookmark before a minute (as kube-apiserver)", async () => {
     const quiet = await startKubeApiServer({ bookmarkIntervalMs: 60_000 });
     try {
       await call(quiet.url, "POST", ROLLOUTS, rollout("a"));
@@ -125,7 +125,7 @@ describe("watch lifetime: the server ends it, the client resumes", () => {
       const elapsed = Date.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(2900);
       expect(elapsed).toBeLessThan(4500);
-      expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(["BOOKMARK"]);
+      expect(lines.filter(Boolean)).toEqual([]);
     } finally {
       await quiet.close();
     }

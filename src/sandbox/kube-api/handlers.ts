@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import type { AdmissionHook } from "./admission.ts";
 import { managerOf, recordUpdate, serverSideApply } from "./fieldManagers.ts";
 import { type Json, jsonPatch, mergePatch, PatchError } from "./patch.ts";
-import type { ResourceType } from "./resources.ts";
+import { qualifiedResource, type ResourceType } from "./resources.ts";
 import { fromScale, toScale } from "./scale.ts";
 import { parseFieldSelector, parseLabelSelector, SelectorError } from "./selectors.ts";
 import { ApiError, type ObjectStore, type StoredObject } from "./store.ts";
@@ -68,7 +68,7 @@ function requireName(request: ResourceRequest): string {
 function requireObject(request: ResourceRequest): StoredObject {
   const name = requireName(request);
   const found = request.store.get(request.type, request.namespace, name);
-  if (!found) throw new ApiError(404, "NotFound", `${request.type.plural} "${name}" not found`);
+  if (!found) throw new ApiError(404, "NotFound", `${qualifiedResource(request.type)} "${name}" not found`);
   return found;
 }
 
@@ -252,7 +252,8 @@ export function patchObject(request: ResourceRequest, contentType: string, text:
   const existing = request.store.get(request.type, request.namespace, name);
   if (type === "application/apply-patch+yaml" && subresource === "main")
     return writeApply(request, existing, body);
-  if (!existing) throw new ApiError(404, "NotFound", `${request.type.plural} "${name}" not found`);
+  if (!existing)
+    throw new ApiError(404, "NotFound", `${qualifiedResource(request.type)} "${name}" not found`);
   if (subresource === "scale") {
     const patchedScale = applyPatch(type, toScale(request.type, existing, "sentinel"), body);
     return writeUpdate(request, existing, fromScale(request.type, existing, patchedScale), "scale");

@@ -171,3 +171,8 @@ export function apiGroupList(types: readonly ResourceType[]): Record<string, unk
     }),
   };
 }
+
+/** How kube-apiserver names a resource in messages: `services`, `deployments.apps`, `agentrollouts.agentfleet.dev`. */
+export function qualifiedResource(type: { plural: string; group: string }): string {
+  return type.group ? `${type.plural}.${type.group}` : type.plural;
+}

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../../controller/rollout/revision.ts";
 import type { Json } from "./patch.ts";
-import { type ResourceType, typeKey } from "./resources.ts";
+import { qualifiedResource, type ResourceType, typeKey } from "./resources.ts";
 
 export interface ObjectMeta {
   name?: string;
@@ -98,7 +98,8 @@ export class ObjectStore {
     if (!name) throw new ApiError(422, "Invalid", "metadata.name: Required value");
     const key = `${namespace ?? ""}/${name}`;
     const bucket = this.bucket(type);
-    if (bucket.has(key)) throw new ApiError(409, "AlreadyExists", `${type.plural} "${name}" already exists`);
+    if (bucket.has(key))
+      throw new ApiError(409, "AlreadyExists", `${qualifiedResource(type)} "${name}" already exists`);
     const object: StoredObject = {
       ...structuredClone(body),
       apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
@@ -135,13 +136,13 @@ export class ObjectStore {
     const key = `${namespace ?? ""}/${name}`;
     const bucket = this.bucket(type);
     const existing = bucket.get(key);
-    if (!existing) throw new ApiError(404, "NotFound", `${type.plural} "${name}" not found`);
+    if (!existing) throw new ApiError(404, "NotFound", `${qualifiedResource(type)} "${name}" not found`);
     const expected = body.metadata?.resourceVersion;
     if (expected !== undefined && expected !== existing.metadata.resourceVersion) {
       throw new ApiError(
         409,
         "Conflict",
-        `Operation cannot be fulfilled on ${type.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        `Operation cannot be fulfilled on ${qualifiedResource(type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
       );
     }
     const merged: StoredObject =
@@ -180,7 +181,7 @@ export class ObjectStore {
     const key = `${namespace ?? ""}/${name}`;
     const bucket = this.bucket(type);
     const existing = bucket.get(key);
-    if (!existing) throw new ApiError(404, "NotFound", `${type.plural} "${name}" not found`);
+    if (!existing) throw new ApiError(404, "NotFound", `${qualifiedResource(type)} "${name}" not found`);
     bucket.delete(key);
     const tombstone = {
       ...existing,

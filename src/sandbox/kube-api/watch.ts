@@ -4,7 +4,8 @@
  * or answers a 410 `Expired` ERROR event when history no longer reaches back (the client relists).
  * Like kube-apiserver, the server ends every stream after `timeoutSeconds` (or a random 30–60 min)
  * and, when asked with `allowWatchBookmarks`, sends BOOKMARKs periodically (about once a minute
- * by default, as the watch cache does) and 2 s before that end.
+ * by default, as the watch cache does). No bookmark before the end: kube-apiserver v1.37 sent
+ * none on quiet 5 s and 20 s watches from a resourceVersion (test/cluster/api-agreement.test.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultInjector } from "./faults.ts";
@@ -75,9 +76,6 @@ export function serveWatch(watch: WatchRequest): void {
         },
       });
     timers.push(setInterval(bookmark, watch.bookmarkIntervalMs));
-    // Like the watch cache: one more bookmark 2 s before the deadline, so the client resumes
-    // from a current resourceVersion however quiet the stream was.
-    if (timeoutMs > 2000) timers.push(setTimeout(bookmark, timeoutMs - 2000));
   }
 
   let untrack = () => {};
