@@ -94,6 +94,11 @@ build_kwok() {
 }
 
 build_pulumi() {
+  local locked; locked="v$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["packages"]["node_modules/@pulumi/pulumi"]["version"])' "$here/../../package-lock.json")"
+  if [ "$locked" != "$PULUMI_VERSION" ]; then
+    log "pulumi: versions.sh pins $PULUMI_VERSION but package-lock.json has @pulumi/pulumi $locked: bump PULUMI_VERSION"
+    return 1
+  fi
   quiet go mod init agentfleet.local/pulumi-build
   quiet go get "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION"
   printf 'package tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' >tools.go
@@ -162,24 +167,30 @@ build_crds() {
   chmod -R u+w "$1"
 }
 
-export PULUMI_KUBERNETES_VERSION
-# One build at a time per cache (CI steps and test runs may call this concurrently).
-mkdir -p "$TOOLCHAIN_DIR"
-exec 9>"$TOOLCHAIN_DIR/.lock"
-flock 9
-declare -A builders=(
-  [kubernetes]="kubernetes-$KUBERNETES_VERSION build_kubernetes"
-  [etcd]="etcd-$ETCD_VERSION build_etcd"
-  [kwok]="kwok-$KWOK_VERSION build_kwok"
-  [pulumi]="pulumi-$PULUMI_VERSION build_pulumi"
-  [pulumi-nodejs]="pulumi-language-nodejs-$PULUMI_NODEJS_HOST_VERSION build_pulumi_nodejs"
-  [pulumi-kubernetes]="pulumi-resource-kubernetes-$PULUMI_KUBERNETES_VERSION build_pulumi_kubernetes"
-  [crds]="crds-gateway-$GATEWAY_API_VERSION-pom-$PROMETHEUS_OPERATOR_VERSION build_crds"
-)
-components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(crds etcd kwok kubernetes pulumi-nodejs pulumi pulumi-kubernetes)
-for c in "${components[@]}"; do
-  [ -n "${builders[$c]:-}" ] || { echo "toolchain: unknown component '$c' (one of: ${!builders[*]})" >&2; exit 2; }
-  # shellcheck disable=SC2086
-  cached ${builders[$c]}
-done
+# The whole run is one function, parsed before it starts: editing this file mid-build is safe.
+main() {
+  export PULUMI_KUBERNETES_VERSION
+  # One build at a time per cache (CI steps and test runs may call this concurrently).
+  mkdir -p "$TOOLCHAIN_DIR"
+  exec 9>"$TOOLCHAIN_DIR/.lock"
+  flock 9
+  declare -A builders=(
+    [kubernetes]="kubernetes-$KUBERNETES_VERSION build_kubernetes"
+    [etcd]="etcd-$ETCD_VERSION build_etcd"
+    [kwok]="kwok-$KWOK_VERSION build_kwok"
+    [pulumi]="pulumi-$PULUMI_VERSION build_pulumi"
+    [pulumi-nodejs]="pulumi-language-nodejs-$PULUMI_NODEJS_HOST_VERSION build_pulumi_nodejs"
+    [pulumi-kubernetes]="pulumi-resource-kubernetes-$PULUMI_KUBERNETES_VERSION build_pulumi_kubernetes"
+    [crds]="crds-gateway-$GATEWAY_API_VERSION-pom-$PROMETHEUS_OPERATOR_VERSION build_crds"
+  )
+  components=("$@")
+  [ ${#components[@]} -gt 0 ] || components=(crds etcd kwok kubernetes pulumi-nodejs pulumi pulumi-kubernetes)
+  for c in "${components[@]}"; do
+    [ -n "${builders[$c]:-}" ] || { echo "toolchain: unknown component '$c' (one of: ${!builders[*]})" >&2; exit 2; }
+    # shellcheck disable=SC2086
+    cached ${builders[$c]}
+  done
+}
+
+main "$@"
+exit

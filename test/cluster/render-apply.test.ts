@@ -25,7 +25,7 @@ describe.each(["dev", "prod"] as const)("the %s render on a real apiserver", (st
 
   it("applies crds/ then manifests/ in one pass each, every object admitted", async () => {
     await render(stack, out);
-    installPrerequisites(plane, stack);
+    await installPrerequisites(plane, stack);
     const applied = applyRender(plane, out);
     expect(applied).toMatch(/serverside-applied/);
     const lines = applied.trim().split("\n");

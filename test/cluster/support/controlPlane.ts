@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { reapOnExit, removeOnExit } from "./reaper.ts";
@@ -35,6 +35,11 @@ export interface ControlPlane {
   /** Writes a kubeconfig for a bearer token (e.g. a ServiceAccount's) and returns its path. */
   kubeconfigForToken(name: string, token: string, namespace?: string): string;
   kubectl(args: readonly string[], options?: { kubeconfig?: string; input?: string }): string;
+  /**
+   * Registers the custom and external metrics APIs (a prerequisite of the HPAs' custom metrics),
+   * served by a stand-in for prometheus-adapter (metricsApiServer.ts) on this host's address.
+   */
+  installMetricsApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -199,6 +204,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       "--audit-log-format=json",
       `--cert-dir=${join(dir, "certs")}`,
       "--shutdown-delay-duration=0s",
+      // Aggregated APIs (the metrics API stand-in) are reached at their endpoints: no kube-proxy here.
+      "--enable-aggregator-routing=true",
       "--shutdown-send-retry-after=false",
     ]);
     const adminKubeconfig = join(dir, "admin.kubeconfig");
@@ -233,6 +240,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `--secure-port=${schedulerPort}`,
       "--leader-elect=false",
     ]);
+    let metricsApi: Promise<void> | undefined;
     const plane: ControlPlane = {
       server,
       dir,
@@ -251,6 +259,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           stdio: ["pipe", "pipe", "pipe"],
           maxBuffer: 64 * 1024 * 1024,
         });
+      },
+      installMetricsApi: () => {
+        metricsApi ??= installMetricsApi(plane, start, dir);
+        return metricsApi;
       },
       stop,
     };
@@ -291,6 +303,78 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     await stop();
     throw new Error(`${(error as Error).message}\n--- control plane logs ---\n${logs}`);
   }
+}
+
+/** The first non-loopback IPv4 address: endpoints may not point at loopback. */
+function hostAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const address = addresses?.find((candidate) => candidate.family === "IPv4" && !candidate.internal);
+    if (address) return address.address;
+  }
+  throw new Error("the metrics API stand-in needs a non-loopback IPv4 address on this host (none found)");
+}
+
+async function installMetricsApi(
+  plane: ControlPlane,
+  start: (name: string, command: string, args: string[]) => ChildProcess,
+  dir: string,
+): Promise<void> {
+  const address = hostAddress();
+  const port = await freePort();
+  const tsx = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
+  const server = join(import.meta.dirname, "metricsApiServer.ts");
+  start("metrics-api", tsx, [
+    server,
+    address,
+    String(port),
+    join(dir, "apiserver.crt"),
+    join(dir, "apiserver.key"),
+  ]);
+  const namespace = "custom-metrics";
+  const objects = [
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "metrics-api", namespace },
+      spec: { ports: [{ name: "https", port: 443, targetPort: port }] },
+    },
+    {
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: { name: "metrics-api", namespace, labels: { "kubernetes.io/service-name": "metrics-api" } },
+      addressType: "IPv4",
+      endpoints: [{ addresses: [address], conditions: { ready: true } }],
+      ports: [{ name: "https", port, protocol: "TCP" }],
+    },
+    ...[
+      ["v1beta1", "custom.metrics.k8s.io"],
+      ["v1beta2", "custom.metrics.k8s.io"],
+      ["v1beta1", "external.metrics.k8s.io"],
+    ].map(([version, group]) => ({
+      apiVersion: "apiregistration.k8s.io/v1",
+      kind: "APIService",
+      metadata: { name: `${version}.${group}` },
+      spec: {
+        group,
+        version,
+        service: { name: "metrics-api", namespace, port: 443 },
+        insecureSkipTLSVerify: true,
+        groupPriorityMinimum: 100,
+        versionPriority: version === "v1beta2" ? 200 : 100,
+      },
+    })),
+  ];
+  plane.kubectl(["apply", "--server-side", "-f", "-"], {
+    input: objects.map((object) => stringify(object)).join("---\n"),
+  });
+  plane.kubectl([
+    "wait",
+    "--for=condition=Available",
+    "--timeout=60s",
+    "apiservice",
+    ...objects.slice(3).map((object) => object.metadata.name),
+  ]);
 }
 
 /** kwok's shipped stages (node initialise/heartbeat, pod ready/complete/delete, volume provisioning). */
@@ -439,7 +523,14 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
  * etcd can hang for minutes. Whatever is left after a grace period gets SIGKILL.
  */
 async function stopAll(processes: Managed[], dir: string): Promise<void> {
-  const order = ["kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd"];
+  const order = [
+    "metrics-api",
+    "kwok",
+    "kube-scheduler",
+    "kube-controller-manager",
+    "kube-apiserver",
+    "etcd",
+  ];
   for (const name of order) {
     for (const { child } of processes.filter((managed) => managed.name === name)) {
       signal(child, "SIGTERM");

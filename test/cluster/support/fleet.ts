@@ -43,8 +43,9 @@ export function installNamespaces(plane: ControlPlane, names: readonly string[])
 }
 
 /** Everything the README's "Cluster prerequisites" asks of a cluster, for the given stack. */
-export function installPrerequisites(plane: ControlPlane, stack: "dev" | "prod"): void {
+export async function installPrerequisites(plane: ControlPlane, stack: "dev" | "prod"): Promise<void> {
   installPrerequisiteCrds(plane);
+  await plane.installMetricsApi();
   installStorageClasses(
     plane,
     stack === "dev" ? ["standard", "encrypted-standard"] : ["gp3", "gp3-encrypted"],
@@ -89,6 +90,12 @@ export const fastReleases: StackEdit = (config) => {
     ...(config["agent-fleet:release"] as object),
     analysis: { interval: "1s", count: 2 },
     scaleDownDelay: "5s",
+    canarySteps: [
+      { weight: 5, pause: "2s" },
+      { weight: 25, pause: "2s" },
+      { weight: 50, pause: "2s" },
+      { weight: 100 },
+    ],
   };
   for (const agent of agentsOf(config)) {
     const strategy = agent.strategy as

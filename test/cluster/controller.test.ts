@@ -1,0 +1,261 @@
+/**
+ * The rollout controller on a real apiserver with the program's own RBAC (its ServiceAccount's
+ * token; OwnerReferencesPermissionEnforcement on): adoption, the HPA reading the AgentRollout scale,
+ * a quiet steady state (no writes, no watch errors), a canary through the HTTPRoute (weights read
+ * back from the apiserver), a blue-green Service-selector switch, an analysis abort, leader
+ * failover on the Lease, and a controller killed mid-release that resumes.
+ *
+ * Analysis answers come from the query stand-in (test/controller/support/fakePrometheus.ts):
+ * this tier proves the Kubernetes contract; the analysis against a real Prometheus scraping real
+ * agents is proven in the sandbox tier (test/e2e), where the traffic is real.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BAD_ERRORS, FakePrometheus, GOOD } from "../controller/support/fakePrometheus.ts";
+import { auditEvents, isWrite } from "./support/audit.ts";
+import {
+  CONTROLLER_NAMESPACE,
+  CONTROLLER_USER,
+  type ControllerProcess,
+  controllerKubeconfig,
+  problems,
+  startController,
+} from "./support/controllerProcess.ts";
+import { type ControlPlane, startControlPlane, waitFor } from "./support/controlPlane.ts";
+import {
+  agentsOf,
+  applyRender,
+  fastReleases,
+  installPrerequisites,
+  render,
+  writeStackFile,
+} from "./support/fleet.ts";
+
+const NAMESPACE = "data-processing";
+const scratch = mkdtempSync(join(tmpdir(), "cluster-controller-"));
+let plane: ControlPlane;
+let kubeconfig: string;
+const prometheus = new FakePrometheus();
+const controllers: ControllerProcess[] = [];
+const versions: Record<string, string> = { ingest: "1.4.2", enrich: "2.0.1", export: "0.9.0" };
+let renders = 0;
+
+interface Rollout {
+  metadata: { generation: number };
+  spec: { replicas?: number; minReplicas: number };
+  status?: {
+    phase?: string;
+    activeTrack?: "blue" | "green";
+    stableRevision?: string;
+    canaryRevision?: string;
+    currentStepIndex?: number;
+    weights?: { blue: number; green: number };
+    observedGeneration?: number;
+  };
+}
+
+function get<T>(kind: string, name: string, namespace = NAMESPACE): T {
+  return JSON.parse(plane.kubectl(["get", kind, name, "-n", namespace, "-o", "json"])) as T;
+}
+
+const rollout = (agent: string) => get<Rollout>("agentrollouts.agentfleet.dev", agent);
+
+/** What `pulumi up` does for a new version, done with the render: change the stack, apply again. */
+async function deploy(changes: Record<string, string> = {}): Promise<void> {
+  Object.assign(versions, changes);
+  const stackFile = writeStackFile(scratch, "dev", `cluster-${renders}`, (config) => {
+    fastReleases(config);
+    for (const agent of agentsOf(config)) {
+      agent.version = versions[agent.id] ?? agent.version;
+      // A third released agent: the gRPC one by replica ratio.
+      if (agent.id === "export")
+        agent.strategy = { type: "canary", steps: [{ weight: 50, pause: "2s" }, { weight: 100 }] };
+    }
+  });
+  const out = join(scratch, `render-${renders++}`);
+  await render(stackFile, out);
+  applyRender(plane, out);
+}
+
+async function settled(agent: string, timeoutMs = 120_000): Promise<Rollout> {
+  let last: Rollout | undefined;
+  await waitFor(`${agent} Healthy at its latest generation`, timeoutMs, () => {
+    last = rollout(agent);
+    return last.status?.phase === "Healthy" && last.status.observedGeneration === last.metadata.generation;
+  });
+  return last as Rollout;
+}
+
+function leaseHolder(): string | undefined {
+  const leases = JSON.parse(plane.kubectl(["get", "leases", "-n", CONTROLLER_NAMESPACE, "-o", "json"])) as {
+    items: Array<{ metadata: { name: string }; spec: { holderIdentity?: string } }>;
+  };
+  return leases.items.find((lease) => lease.metadata.name.includes("controller"))?.spec.holderIdentity;
+}
+
+async function controller(name: string): Promise<ControllerProcess> {
+  const started = await startController(name, {
+    kubeconfig,
+    prometheusUrl: prometheus.url,
+    watchNamespaces: [NAMESPACE],
+  });
+  controllers.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  plane = await startControlPlane();
+  await installPrerequisites(plane, "dev");
+  await deploy();
+  kubeconfig = controllerKubeconfig(plane);
+  await prometheus.listen();
+});
+
+afterAll(async () => {
+  await Promise.all(controllers.map((running) => running.kill("SIGKILL")));
+  await prometheus.close();
+  await plane?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("the rollout controller on a real apiserver, with its own RBAC", () => {
+  it("adopts all three AgentRollouts without a single forbidden request", async () => {
+    await controller("controller-a");
+    for (const agent of ["ingest", "enrich", "export"]) {
+      const adopted = await settled(agent);
+      expect(adopted.status?.stableRevision).toBeTruthy();
+      const track = get<{ status: { readyReplicas?: number } }>(
+        "deployment",
+        `${agent}-${adopted.status?.activeTrack}`,
+      );
+      expect(track.status.readyReplicas).toBeGreaterThanOrEqual(1);
+    }
+    const forbidden = auditEvents(plane.auditLog).filter(
+      (event) => event.user === CONTROLLER_USER && event.code === 403,
+    );
+    expect(forbidden.map((event) => `${event.verb} ${event.uri}`)).toEqual([]);
+  });
+
+  it("lets the HPA read the AgentRollout scale (AbleToScale, not FailedGetScale)", async () => {
+    type Hpa = { status?: { conditions?: Array<{ type: string; status: string; reason: string }> } };
+    let conditions: NonNullable<Hpa["status"]>["conditions"] = [];
+    await waitFor("HPA ingest AbleToScale=True", 90_000, () => {
+      conditions = get<Hpa>("hpa", "ingest").status?.conditions ?? [];
+      return conditions.some((condition) => condition.type === "AbleToScale" && condition.status === "True");
+    });
+    const able = conditions.find((condition) => condition.type === "AbleToScale");
+    expect(able?.reason).toBe("SucceededGetScale");
+    // No metrics server here: ScalingActive may be False, but never because the scale is unreadable.
+    expect(conditions.map((condition) => condition.reason)).not.toContain("FailedGetScale");
+    expect(rollout("ingest").spec.replicas).toBeGreaterThanOrEqual(rollout("ingest").spec.minReplicas);
+  });
+
+  it("is quiet at steady state: 2 minutes, zero writes and zero watch errors", async () => {
+    const [leader] = controllers;
+    const started = Date.now();
+    await new Promise((resolveWait) => setTimeout(resolveWait, 120_000));
+    const window = auditEvents(plane.auditLog).filter(
+      (event) => event.user === CONTROLLER_USER && event.time >= started,
+    );
+    const writes = window.filter(isWrite);
+    const fleetWrites = writes.filter((event) => event.resource !== "leases");
+    const reads = window.filter((event) => !isWrite(event));
+    console.log(
+      `steady state, 3 AgentRollouts, 120 s: ${fleetWrites.length} writes to fleet objects, ` +
+        `${writes.length - fleetWrites.length} lease renewals (leader election), ${reads.length} reads/watches`,
+    );
+    expect(fleetWrites.map((event) => `${event.verb} ${event.uri}`)).toEqual([]);
+    expect(problems(leader?.logs ?? [], started)).toEqual([]);
+  });
+
+  it("runs a canary through the HTTPRoute, weights read back from the apiserver", async () => {
+    const before = rollout("ingest").status?.activeTrack;
+    const canaryTrack = before === "blue" ? "green" : "blue";
+    await deploy({ ingest: "1.5.0" });
+    const seen = new Set<number>();
+    type Route = { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> } };
+    await waitFor("ingest promoted", 120_000, () => {
+      const route = get<Route>("httproute", "ingest");
+      const canary = route.spec.rules[0]?.backendRefs.find((ref) => ref.name === `ingest-${canaryTrack}`);
+      seen.add(canary?.weight ?? 0);
+      const status = rollout("ingest").status;
+      return status?.phase === "Healthy" && status.activeTrack === canaryTrack;
+    });
+    expect([...seen]).toEqual(expect.arrayContaining([5, 50, 100]));
+    const route = get<Route>("httproute", "ingest");
+    const weights = Object.fromEntries(
+      route.spec.rules[0]?.backendRefs.map((ref) => [ref.name, ref.weight]) ?? [],
+    );
+    expect(weights).toEqual({ [`ingest-${canaryTrack}`]: 100, [`ingest-${before}`]: 0 });
+  });
+
+  it("switches a blue-green agent by the Service selector, read back from the apiserver", async () => {
+    const before = rollout("enrich").status?.activeTrack;
+    const next = before === "blue" ? "green" : "blue";
+    expect(get<{ spec: { selector: Record<string, string> } }>("service", "enrich").spec.selector.track).toBe(
+      before,
+    );
+    await deploy({ enrich: "2.1.0" });
+    await waitFor("enrich switched", 120_000, () => rollout("enrich").status?.activeTrack === next);
+    await settled("enrich");
+    expect(get<{ spec: { selector: Record<string, string> } }>("service", "enrich").spec.selector.track).toBe(
+      next,
+    );
+  });
+
+  it("aborts a failing canary: all traffic back on the stable track", async () => {
+    const stable = rollout("ingest").status?.activeTrack as string;
+    const canaryTrack = stable === "blue" ? "green" : "blue";
+    prometheus.setTrack(canaryTrack, BAD_ERRORS);
+    await deploy({ ingest: "1.6.0-bad" });
+    await waitFor("ingest aborted", 120_000, () =>
+      /Degraded|Aborted/.test(rollout("ingest").status?.phase ?? ""),
+    );
+    const status = rollout("ingest").status;
+    expect(status?.activeTrack).toBe(stable);
+    expect(status?.weights?.[stable as "blue" | "green"]).toBe(100);
+    type Route = { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> } };
+    const refs = get<Route>("httproute", "ingest").spec.rules[0]?.backendRefs ?? [];
+    expect(refs.find((ref) => ref.name === `ingest-${stable}`)?.weight).toBe(100);
+    expect(refs.find((ref) => ref.name === `ingest-${canaryTrack}`)?.weight ?? 0).toBe(0);
+    prometheus.setTrack(canaryTrack, GOOD);
+  });
+
+  it("fails over to a standby replica through the Lease", async () => {
+    const [leader] = controllers;
+    expect(leaseHolder()).toBe("controller-a");
+    await controller("controller-b");
+    await leader?.kill("SIGKILL");
+    await waitFor("controller-b holds the lease", 60_000, () => leaseHolder() === "controller-b");
+    await deploy({ export: "0.9.1" });
+    const released = await settled("export");
+    expect(released.status?.stableRevision).toBeTruthy();
+  });
+
+  it("resumes a release after the controller is killed mid-step", async () => {
+    const steps: number[] = [];
+    await deploy({ ingest: "1.7.0" });
+    await waitFor("ingest canary at its second step", 120_000, () => {
+      const step = rollout("ingest").status?.currentStepIndex;
+      if (step !== undefined) steps.push(step);
+      return (step ?? 0) >= 1;
+    });
+    const running = controllers.find((candidate) => candidate.name === "controller-b");
+    await running?.kill("SIGKILL");
+    await controller("controller-c");
+    await waitFor("ingest promoted after the restart", 120_000, () => {
+      const status = rollout("ingest").status;
+      if (status?.currentStepIndex !== undefined) steps.push(status.currentStepIndex);
+      return (
+        status?.phase === "Healthy" && status.observedGeneration === rollout("ingest").metadata.generation
+      );
+    });
+    // Resumed, not restarted: the step index never went back.
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(rollout("ingest").status?.weights).toBeDefined();
+    const log = readFileSync(plane.auditLog, "utf8");
+    expect(log.length).toBeGreaterThan(0);
+  });
+});
