@@ -38,6 +38,8 @@ export function pulumiProject(stack: string, kubeconfig: string): PulumiProject 
   const stackFile = join(project, `Pulumi.${stack}.yaml`);
   copyFileSync(join(PROJECT_DIR, `Pulumi.${stack}.yaml`), stackFile);
   mkdirSync(join(dir, "state"));
+  // The language host leaves pipe folders in TMPDIR: keep them inside the copy, removed with it.
+  mkdirSync(join(dir, "tmp"));
   const paths = [
     ...toolchainPaths().pulumiBinDirs,
     join(PROJECT_DIR, "node_modules", ".bin"),
@@ -53,6 +55,7 @@ export function pulumiProject(stack: string, kubeconfig: string): PulumiProject 
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_CONFIRMATIONS: "1",
     KUBECONFIG: kubeconfig,
+    TMPDIR: join(dir, "tmp"),
     NO_COLOR: "1",
   };
   return {
