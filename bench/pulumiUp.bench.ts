@@ -47,7 +47,7 @@ async function measure(fleet: Fleet): Promise<Result> {
         Object.entries(generateFleetConfig(100)).map(([key, value]) => [`agent-fleet:${key}`, value]),
       );
       writeFileSync(project.stackFile, stringify({ config }));
-      installStorageClasses(plane, ["standard", "encrypted-standard"]);
+      installStorageClasses(plane, ["standard", "encrypted"]);
     }
     const stack = fleet === "fleet100" ? "dev" : fleet;
     await project.run(["stack", "init", stack]);
@@ -55,7 +55,8 @@ async function measure(fleet: Fleet): Promise<Result> {
       await project.run(["config", "set", "--secret", key, value]);
     }
     const up = await project.run(["up", "--yes", "--skip-preview"], { timeoutMs: 1_800_000 });
-    const resources = Number(/(\d+) created/.exec(up.stdout)?.[1] ?? Number.NaN);
+    // The update summary: "Resources:\n    + 70 created".
+    const resources = Number(/Resources:\s*\n\s*\+\s*(\d+) created/.exec(up.stdout)?.[1] ?? Number.NaN);
     const preview = await project.run(["preview", "--expect-no-changes"]);
     const destroy = await project.run(["destroy", "--yes", "--skip-preview"], { timeoutMs: 1_800_000 });
     return {
