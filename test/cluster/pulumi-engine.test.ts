@@ -7,7 +7,6 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
 import { FakePrometheus } from "../controller/support/fakePrometheus.ts";
 import {
   type ControllerProcess,
@@ -15,7 +14,13 @@ import {
   startController,
 } from "./support/controllerProcess.ts";
 import { type ControlPlane, startControlPlane, waitFor } from "./support/controlPlane.ts";
-import { agentsOf, fastReleases, installPrerequisites } from "./support/fleet.ts";
+import {
+  agentsOf,
+  editStackText,
+  fastReleases,
+  installPrerequisites,
+  type StackEdit,
+} from "./support/fleet.ts";
 import { type PulumiProject, pulumiProject } from "./support/pulumiCli.ts";
 
 /** Secrets each stack's receivers need, set the README's way. */
@@ -39,12 +44,8 @@ afterAll(() => {
 });
 
 /** Edits the project copy's stack file (as a user edits Pulumi.<stack>.yaml). */
-function editStack(project: PulumiProject, edit: (config: Record<string, unknown>) => void): void {
-  const document = parseDocument(readFileSync(project.stackFile, "utf8"));
-  const stack = document.toJS() as { config: Record<string, unknown> };
-  edit(stack.config);
-  document.set("config", document.createNode(stack.config));
-  writeFileSync(project.stackFile, document.toString());
+function editStack(project: PulumiProject, edit: StackEdit): void {
+  writeFileSync(project.stackFile, editStackText(readFileSync(project.stackFile, "utf8"), edit));
 }
 
 /** Kinds the program creates; those the cluster does not know (yet) are skipped. */

@@ -65,12 +65,18 @@ export function writeStackFile(
   name: string,
   edit: StackEdit = () => {},
 ): string {
-  const document = parseDocument(readFileSync(join(PROJECT_DIR, `Pulumi.${base}.yaml`), "utf8"));
+  const path = join(dir, `Pulumi.${name}.yaml`);
+  writeFileSync(path, editStackText(readFileSync(join(PROJECT_DIR, `Pulumi.${base}.yaml`), "utf8"), edit));
+  return path;
+}
+
+/** A stack file's text with `edit` applied to its `config:` map; every other key (e.g. encryptionsalt) kept. */
+export function editStackText(text: string, edit: StackEdit): string {
+  const document = parseDocument(text);
   const stack = document.toJS() as { config: Record<string, unknown> };
   edit(stack.config);
-  const path = join(dir, `Pulumi.${name}.yaml`);
-  writeFileSync(path, stringify(stack));
-  return path;
+  document.set("config", document.createNode(stack.config));
+  return document.toString();
 }
 
 interface AgentEntry {
