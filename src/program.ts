@@ -14,6 +14,7 @@ import { type FleetConfig, FleetConfigError } from "./config/index.ts";
 import { loadFleetFromPulumi } from "./config/pulumiConfig.ts";
 import { CapacityError } from "./manifests/capacity.ts";
 import { renderFleet } from "./manifests/fleet.ts";
+import { ObjectInvariantError } from "./manifests/invariants/index.ts";
 import type { RenderedFleet } from "./manifests/types.ts";
 import { type ClusterReader, PreflightError, type PreflightLog, runPreflight } from "./preflight/index.ts";
 
@@ -44,8 +45,8 @@ export interface DeployOptions {
 
 /**
  * The whole program. Everything that can fail on config or cluster fails here, before the first
- * resource is registered: config errors and missing prod secrets (loading), capacity (render),
- * missing cluster prerequisites (preflight).
+ * resource is registered: config errors and missing prod secrets (loading), capacity and objects
+ * the API server would reject (render), missing cluster prerequisites (preflight).
  */
 export async function deployFleet(options: DeployOptions = {}): Promise<FleetOutputs> {
   const fleet = options.fleet ?? loadFleetFromPulumi();
@@ -71,7 +72,10 @@ async function providerCluster(): Promise<ClusterReader> {
 /** Errors whose message says everything: shown by Pulumi without a stack trace. */
 export function asRunError(error: unknown): unknown {
   const known =
-    error instanceof FleetConfigError || error instanceof CapacityError || error instanceof PreflightError;
+    error instanceof FleetConfigError ||
+    error instanceof CapacityError ||
+    error instanceof ObjectInvariantError ||
+    error instanceof PreflightError;
   return known ? new pulumi.RunError((error as Error).message) : error;
 }
 

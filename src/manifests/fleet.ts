@@ -10,7 +10,9 @@ import { buildAdapterRulesConfigMap } from "./autoscaling/adapterRules.ts";
 import { assertCapacity } from "./capacity.ts";
 import { buildRolloutControllerObjects } from "./controller/index.ts";
 import { rolloutControllerSpec } from "./controller/spec.ts";
+import { assertObjectSet } from "./invariants/index.ts";
 import { renderMonitoring } from "./monitoring/index.ts";
+import { originsOf } from "./origins.ts";
 import { type RenderedFleet, sortObjects } from "./types.ts";
 
 export function renderFleet(fleet: FleetConfig): RenderedFleet {
@@ -34,6 +36,18 @@ export function renderFleet(fleet: FleetConfig): RenderedFleet {
     ...monitoring.monitoringObjects,
     ...monitoring.alertingObjects,
   ]);
+  // Last line of defence, before anything is written or registered: duplicate identities and
+  // objects the API server would reject, named with the config that produced them.
+  const origins = originsOf(fleet, {
+    crds,
+    autoscaling,
+    clusters,
+    agents,
+    controller,
+    monitoring: monitoring.monitoringObjects,
+    alerting: monitoring.alertingObjects,
+  });
+  assertObjectSet(objects, (object) => origins.get(object));
   return {
     objects,
     crds,
