@@ -5,28 +5,67 @@
 import { z } from "zod";
 import { byteQuantity, dnsLabel, duration, labelMap, positiveInt, ratio, url } from "./primitives.ts";
 
+/**
+ * A ratio threshold without the end that breaks its alert: `value` (0 or 1) either fires the alert
+ * on the first event or leaves a condition nothing can meet, which silently switches it off.
+ */
+function ratioWithout(value: 0 | 1, message: string) {
+  return ratio.refine((threshold) => threshold !== value, { error: message });
+}
+
+const errorRateThreshold = ratioWithout(
+  0,
+  "fires AgentErrorRateHigh on the first failed record (any error ratio is above 0): use the share of failures that needs attention, e.g. 0.05",
+);
+const dataQualityThreshold = ratioWithout(
+  1,
+  "fires AgentDataQualityLow on the first record scored below a perfect 1.0: use e.g. 0.95",
+).refine((threshold) => threshold !== 0, {
+  error: "makes AgentDataQualityLow never fire (no score is below 0): use e.g. 0.95",
+});
+const throughputDropThreshold = ratioWithout(
+  1,
+  "fires AgentThroughputDrop on any dip below the same time yesterday: use the share of yesterday's rate that is a real drop, e.g. 0.5",
+).refine((threshold) => threshold !== 0, {
+  error: "makes AgentThroughputDrop never fire (throughput is never below 0% of yesterday's): use e.g. 0.5",
+});
+
+/** Usage over limit: 0 fires for every running container; at 1 the limit itself stops usage from passing it. */
+function usageThreshold(alert: string, resource: "cpu" | "memory") {
+  const capped =
+    resource === "cpu"
+      ? "CPU is throttled at the limit, so usage never exceeds 100% of it"
+      : "the container is OOM-killed at its limit, so its working set never exceeds it";
+  return ratioWithout(
+    0,
+    `fires ${alert} for every running container (any use is above 0% of the limit): use e.g. 0.8`,
+  ).refine((threshold) => threshold !== 1, {
+    error: `makes ${alert} never fire: ${capped}; use e.g. 0.9`,
+  });
+}
+
 /** Alert thresholds; fleet-wide in `monitoring.thresholds`, overridable per agent. */
 export const alertThresholdsSchema = z.strictObject({
   /** @default 5 */
   latencyP95WarningSeconds: z.number().positive().default(5),
   /** @default 15 */
   latencyP95CriticalSeconds: z.number().positive().default(15),
-  /** @default 0.05 */
-  errorRate: ratio.default(0.05),
+  /** Above 0. @default 0.05 */
+  errorRate: errorRateThreshold.default(0.05),
   /** @default 50000 */
   queueDepthCritical: positiveInt.default(50000),
-  /** @default 0.95 */
-  dataQualityMin: ratio.default(0.95),
-  /** Fire when throughput falls below this share of the same time yesterday. @default 0.5 */
-  throughputDropRatio: ratio.default(0.5),
+  /** Between 0 and 1, exclusive. @default 0.95 */
+  dataQualityMin: dataQualityThreshold.default(0.95),
+  /** Fire when throughput falls below this share of the same time yesterday; between 0 and 1, exclusive. @default 0.5 */
+  throughputDropRatio: throughputDropThreshold.default(0.5),
   /** @default 0.8 */
-  cpuWarning: ratio.default(0.8),
+  cpuWarning: usageThreshold("AgentCPUHigh", "cpu").default(0.8),
   /** @default 0.9 */
-  cpuCritical: ratio.default(0.9),
+  cpuCritical: usageThreshold("AgentCPUCritical", "cpu").default(0.9),
   /** @default 0.85 */
-  memoryWarning: ratio.default(0.85),
+  memoryWarning: usageThreshold("AgentMemoryHigh", "memory").default(0.85),
   /** @default 0.95 */
-  memoryCritical: ratio.default(0.95),
+  memoryCritical: usageThreshold("AgentMemoryCritical", "memory").default(0.95),
 });
 
 export const alertDurationsSchema = z.strictObject({
@@ -56,11 +95,26 @@ export const alertDurationsSchema = z.strictObject({
   rolloutStuck: duration.default("30m"),
 });
 
+/**
+ * An SLO objective strictly between 0 and 1: the error budget is `1 - objective`, and the
+ * burn-rate alerts compare the error ratio against multiples of it.
+ */
+function objective(bad: "failed" | "slow") {
+  return ratio
+    .refine((value) => value !== 1, {
+      error: `leaves no error budget: AgentErrorBudgetBurn divides by a budget of 0 and pages on the first ${bad} record; use e.g. 0.999`,
+    })
+    .refine((value) => value !== 0, {
+      error:
+        "makes the whole period error budget: AgentErrorBudgetBurn can never fire (an error ratio cannot exceed 100%); use e.g. 0.999",
+    });
+}
+
 export const sloSchema = z.strictObject({
-  /** Share of records processed without failure. @default 0.999 */
-  availability: ratio.default(0.999),
-  /** Share of records faster than `latencyThresholdSeconds`. @default 0.99 */
-  latency: ratio.default(0.99),
+  /** Share of records processed without failure, between 0 and 1 exclusive. @default 0.999 */
+  availability: objective("failed").default(0.999),
+  /** Share of records faster than `latencyThresholdSeconds`, between 0 and 1 exclusive. @default 0.99 */
+  latency: objective("slow").default(0.99),
   /** @default 1 */
   latencyThresholdSeconds: z.number().positive().default(1),
   /** @default "30d" */

@@ -1,17 +1,15 @@
 /**
  * The one schema for a fleet's stack config. Every default from REQUIREMENTS.md lives here (or in
- * the area modules it composes: `monitoringSchema.ts`, `autoscalingSchema.ts`), once; every other
- * module uses the types exported here. Cross-field rules live in `crossChecks.ts`; these files
- * describe shapes and single-field rules.
+ * the area modules it composes: `monitoringSchema.ts`, `autoscalingSchema.ts`, `resourcesSchema.ts`,
+ * `routeSchema.ts`), once; every other module uses the types exported here. Cross-field rules live
+ * in `crossChecks.ts` and `checks/`; these files describe shapes and single-field rules.
  */
 import { z } from "zod";
 import { autoscalingSchema } from "./autoscalingSchema.ts";
 import { alertingSchema, alertThresholdsSchema, monitoringSchema, sloSchema } from "./monitoringSchema.ts";
 import {
   agentId,
-  byteQuantity,
   cidr,
-  cpuQuantity,
   dnsLabel,
   duration,
   imageRepository,
@@ -21,10 +19,14 @@ import {
   positiveInt,
   ratio,
 } from "./primitives.ts";
+import { resourceLimitsSchema, resourcePoolSchema } from "./resourcesSchema.ts";
+import { routeSchema } from "./routeSchema.ts";
 import { type SecretKey, SecretRef } from "./secrets.ts";
 
 export * from "./autoscalingSchema.ts";
 export * from "./monitoringSchema.ts";
+export * from "./resourcesSchema.ts";
+export * from "./routeSchema.ts";
 
 /**
  * A per-agent override of a fleet-level settings object: every field optional and WITHOUT its
@@ -49,27 +51,6 @@ export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "disabled"] as const
 
 /** Compliance tags that demand the encrypted storage class and forbid external access. */
 export const REGULATED_TAGS: readonly ComplianceTag[] = ["gdpr", "hipaa"];
-
-/** Total schedulable capacity of the target cluster that the fleet may use. */
-export const resourcePoolSchema = z.strictObject({
-  cpu: cpuQuantity,
-  memory: byteQuantity,
-  storage: byteQuantity,
-  /** @default 0 */
-  gpu: nonNegativeInt.default(0),
-});
-
-/** Container limits; requests are derived (50% CPU, 80% memory, 50% storage, GPU = limit). */
-export const resourceLimitsSchema = z.strictObject({
-  /** @default "2" */
-  cpu: cpuQuantity.default("2"),
-  /** @default "4Gi" */
-  memory: byteQuantity.default("4Gi"),
-  /** Scratch/data volume size per pod. @default "100Gi" */
-  storage: byteQuantity.default("100Gi"),
-  /** `nvidia.com/gpu` count. @default 0 */
-  gpu: nonNegativeInt.default(0),
-});
 
 export const replicasSchema = z.strictObject({
   /** @default 1 */
@@ -125,13 +106,6 @@ export const strategySchema = z.discriminatedUnion("type", [
   canaryStrategySchema,
   blueGreenStrategySchema,
 ]);
-
-/** Gateway API route of an HTTP agent. */
-export const routeSchema = z.strictObject({
-  hostnames: z.array(z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)).min(1),
-  /** @default "/" */
-  pathPrefix: z.string().startsWith("/").default("/"),
-});
 
 export const agentSchema = z.strictObject({
   id: agentId,
@@ -302,8 +276,6 @@ export const fleetConfigSchema = z.strictObject({
 
 export type FleetConfigInput = z.input<typeof fleetConfigSchema>;
 export type ParsedFleetConfig = z.output<typeof fleetConfigSchema>;
-export type ResourcePool = z.output<typeof resourcePoolSchema>;
-export type ResourceLimits = z.output<typeof resourceLimitsSchema>;
 export type AgentSpec = z.output<typeof agentSchema>;
 export type AgentCluster = z.output<typeof agentClusterSchema>;
 export type Strategy = z.output<typeof strategySchema>;
