@@ -4,7 +4,7 @@
  * one function, so both see the same environment, enforcement and exposure rules.
  */
 import { type EnforcementLevel, type FleetConfig, parseBytes, parseCpu } from "../config/index.ts";
-import type { PolicyContext } from "./types.ts";
+import type { PolicyContext, PolicyDefinition } from "./types.ts";
 
 export function policyContextFromFleet(fleet: FleetConfig, stack: string): PolicyContext {
   const pool = fleet.resourcePool;
@@ -37,12 +37,24 @@ export type PackConfig = Record<
   PackLevel | ({ enforcementLevel?: PackLevel } & Record<string, unknown>)
 >;
 
+type PolicyIdentity = Pick<PolicyDefinition, "name" | "enforcedAs">;
+
+/** Orders levels by how much they block. */
+const STRENGTH: Record<EnforcementLevel, number> = { disabled: 0, advisory: 1, mandatory: 2 };
+
 /**
  * The enforcement a policy is declared with in the pack: `policy.overrides` over the stack's level
- * (`policy.enforcement`, defaulting to mandatory in prod and advisory elsewhere).
+ * (`policy.enforcement`, defaulting to mandatory in prod and advisory elsewhere), as the policy's
+ * `enforcedAs` lets them apply.
  */
-export function declaredEnforcement(policy: string, context: PolicyContext): EnforcementLevel {
-  return context.overrides[policy] ?? context.enforcement;
+export function declaredEnforcement(policy: PolicyIdentity, context: PolicyContext): EnforcementLevel {
+  if (policy.enforcedAs === "always") return "mandatory";
+  const override = context.overrides[policy.name];
+  if (override) return override;
+  if (policy.enforcedAs === "prodOnly" && context.environment !== "prod") {
+    return STRENGTH[context.enforcement] > STRENGTH.advisory ? "advisory" : context.enforcement;
+  }
+  return context.enforcement;
 }
 
 /**
@@ -50,11 +62,11 @@ export function declaredEnforcement(policy: string, context: PolicyContext): Enf
  * pack config for the policy (or for `all`), else the declared one.
  */
 export function effectiveEnforcement(
-  policy: string,
+  policy: PolicyIdentity,
   context: PolicyContext,
   packConfig: PackConfig = {},
 ): EnforcementLevel {
-  const own = packConfig[policy];
+  const own = packConfig[policy.name];
   const ownLevel = typeof own === "string" ? own : own?.enforcementLevel;
   const all = packConfig.all;
   const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
@@ -71,13 +83,26 @@ export function packSettings(policy: string, packConfig: PackConfig = {}): Recor
   return settings;
 }
 
-/** `policy.overrides` naming a policy that does not exist is a typo that would silently do nothing. */
+/**
+ * `policy.overrides` naming a policy that does not exist is a typo that would silently do nothing;
+ * one lowering an `always` policy would be ignored, so both are errors.
+ */
 export function assertKnownPolicies(
-  names: readonly string[],
+  policies: readonly PolicyIdentity[],
   context: PolicyContext,
   packConfig: PackConfig = {},
 ) {
+  const names = policies.map((policy) => policy.name);
   const known = new Set(names);
+  for (const policy of policies) {
+    const override = context.overrides[policy.name];
+    if (policy.enforcedAs === "always" && override && override !== "mandatory") {
+      throw new Error(
+        `policy.overrides cannot set ${policy.name} to ${override}: it is mandatory in every stack (the API server ` +
+          "rejects what it reports); remove the override",
+      );
+    }
+  }
   const unknown = [
     ...Object.keys(context.overrides).map((name) => ({ name, where: "policy.overrides" })),
     ...Object.keys(packConfig)

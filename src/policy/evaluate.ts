@@ -40,15 +40,11 @@ export function evaluatePolicies(
   packConfig: PackConfig = {},
   policies: readonly PolicyDefinition[] = POLICIES,
 ): PolicyRun {
-  assertKnownPolicies(
-    policies.map((policy) => policy.name),
-    context,
-    packConfig,
-  );
+  assertKnownPolicies(policies, context, packConfig);
   const findings: Finding[] = [];
   const evaluated: PolicyRun["evaluated"] = [];
   for (const policy of policies) {
-    const enforcement = effectiveEnforcement(policy.name, context, packConfig);
+    const enforcement = effectiveEnforcement(policy, context, packConfig);
     if (enforcement === "disabled") continue;
     evaluated.push({ policy: policy.name, enforcement });
     for (const violation of violationsOf(policy, objects, context, packSettings(policy.name, packConfig))) {

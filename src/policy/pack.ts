@@ -40,7 +40,7 @@ function metadataOf(definition: PolicyDefinition, context: PolicyContext) {
   return {
     name: definition.name,
     description: definition.description,
-    enforcementLevel: declaredEnforcement(definition.name, context),
+    enforcementLevel: declaredEnforcement(definition, context),
     configSchema: configSchemaOf(definition.settings),
   };
 }
@@ -79,10 +79,7 @@ export function packPolicies(
   context: PolicyContext,
   definitions: readonly PolicyDefinition[] = POLICIES,
 ): Policies {
-  assertKnownPolicies(
-    definitions.map((definition) => definition.name),
-    context,
-  );
+  assertKnownPolicies(definitions, context);
   return definitions.map((definition) =>
     definition.scope === "resource"
       ? packResourcePolicy(definition, context)

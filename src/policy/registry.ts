@@ -3,6 +3,7 @@ import { agentAlerts } from "./rules/agentAlerts.ts";
 import { agentDisruptionBudget } from "./rules/agentDisruptionBudget.ts";
 import { agentScrapeConfig } from "./rules/agentScrapeConfig.ts";
 import { alertRunbooks } from "./rules/alertRunbooks.ts";
+import { alertsReachReceiver } from "./rules/alertsReachReceiver.ts";
 import { canaryRelease } from "./rules/canaryRelease.ts";
 import { capacityFitsPool } from "./rules/capacityFitsPool.ts";
 import { healthProbes } from "./rules/healthProbes.ts";
@@ -11,6 +12,7 @@ import { imagePinned } from "./rules/imagePinned.ts";
 import { loadBalancerExposure } from "./rules/loadBalancerExposure.ts";
 import { namespaceNetworkPolicy } from "./rules/namespaceNetworkPolicy.ts";
 import { noPrivilegedPods } from "./rules/noPrivilegedPods.ts";
+import { objectIdentityAndLimits } from "./rules/objectIdentityAndLimits.ts";
 import { prodReplicaFloor } from "./rules/prodReplicaFloor.ts";
 import { rbacLeastPrivilege } from "./rules/rbacLeastPrivilege.ts";
 import { regulatedDataProtection } from "./rules/regulatedDataProtection.ts";
@@ -40,9 +42,11 @@ export const POLICIES: readonly PolicyDefinition[] = [
   agentScrapeConfig,
   agentAlerts,
   alertRunbooks,
+  alertsReachReceiver,
   // Fleet-wide
   capacityFitsPool,
   uniqueIdsAndPorts,
+  objectIdentityAndLimits,
 ];
 
 export const POLICY_NAMES: readonly string[] = POLICIES.map((policy) => policy.name);

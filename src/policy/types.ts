@@ -39,9 +39,21 @@ export interface StackViolation {
   message: string;
 }
 
+/**
+ * How the stack's enforcement applies to a policy:
+ * - `stack`: `policy.overrides`, else `policy.enforcement` (advisory in dev, mandatory in prod);
+ * - `always`: mandatory in every stack, and `policy.overrides` may not lower it — for objects the
+ *   API server itself rejects, where a softer level would only move the failure to apply time;
+ * - `prodOnly`: as `stack` in prod; elsewhere at most advisory unless `policy.overrides` names it —
+ *   for states that are a mistake in prod but a deliberate choice in dev.
+ */
+export type EnforcementScope = "stack" | "always" | "prodOnly";
+
 interface PolicyBase<S extends SettingSpecs> {
   /** Unique, kebab-case; the key of `policy.overrides` and of Pulumi policy pack config. */
   name: string;
+  /** @default "stack" */
+  enforcedAs?: EnforcementScope;
   /** What the policy requires and what to do about a violation. */
   description: string;
   /** Tunable thresholds, each with its default (the pack's config schema is generated from these). */

@@ -37,7 +37,7 @@ describe("registered policies", () => {
     );
     expect(
       dev.filter((policy) => policy.enforcementLevel === "mandatory").map((policy) => policy.name),
-    ).toEqual(["image-pinned"]);
+    ).toEqual(["image-pinned", "object-identity-and-limits"]);
     expect(new Set(policies.map((policy) => policy.enforcementLevel))).toEqual(new Set(["mandatory"]));
     expect(() => packPolicies(testContext({ overrides: { "no-such-policy": "disabled" } }))).toThrow(
       'policy.overrides names unknown policy "no-such-policy"',

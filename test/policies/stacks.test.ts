@@ -4,8 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { blockingFindings, evaluatePolicies } from "../../src/policy/evaluate.ts";
-import { POLICY_NAMES } from "../../src/policy/registry.ts";
+import { POLICIES, POLICY_NAMES } from "../../src/policy/registry.ts";
+import type { Finding } from "../../src/policy/types.ts";
 import { expectedViolations, stackUnderTest, violationsUnderTest } from "./support/stacks.ts";
+
+const ALWAYS_MANDATORY = POLICIES.filter(({ enforcedAs }) => enforcedAs === "always").map(({ name }) => name);
 
 describe("the real stacks", () => {
   it.each(["prod", "dev"])("%s passes every policy", (stack) => {
@@ -18,11 +21,17 @@ describe("the real stacks", () => {
   it.each([
     ["prod", "mandatory"],
     ["dev", "advisory"],
-  ])("%s evaluates every policy as %s (its policy.enforcement)", (stack, level) => {
-    const { objects, context } = stackUnderTest(stack);
-    const levels = evaluatePolicies(objects, context).evaluated.map(({ enforcement }) => enforcement);
-    expect(new Set(levels)).toEqual(new Set([level]));
-  });
+  ])(
+    "%s evaluates every policy as %s (its policy.enforcement), the always-mandatory ones aside",
+    (stack, level) => {
+      const { objects, context } = stackUnderTest(stack);
+      const { evaluated } = evaluatePolicies(objects, context);
+      const levels = evaluated.filter(({ policy }) => !ALWAYS_MANDATORY.includes(policy));
+      expect(new Set(levels.map(({ enforcement }) => enforcement))).toEqual(new Set([level]));
+      for (const policy of ALWAYS_MANDATORY)
+        expect(evaluated).toContainEqual({ policy, enforcement: "mandatory" });
+    },
+  );
 });
 
 describe("the violations fixture", () => {
@@ -47,12 +56,17 @@ describe("the violations fixture", () => {
 describe("enforcement", () => {
   const { objects, context } = violationsUnderTest();
 
-  it("follows the stack: advisory in dev, nothing in a disabled stack", () => {
+  it("follows the stack: advisory in dev, nothing in a disabled stack, except what the API server would reject", () => {
+    const always = (findings: Finding[]) =>
+      findings.filter(({ policy }) => ALWAYS_MANDATORY.includes(policy));
     const advisory = evaluatePolicies(objects, { ...context, enforcement: "advisory", overrides: {} });
-    expect(blockingFindings(advisory.findings)).toEqual([]);
+    expect(blockingFindings(advisory.findings)).toEqual(always(expectedViolations()));
     expect(advisory.findings).toHaveLength(expectedViolations().length);
     const disabled = evaluatePolicies(objects, { ...context, enforcement: "disabled", overrides: {} });
-    expect(disabled).toMatchObject({ findings: [], evaluated: [] });
+    expect(disabled.findings).toEqual(always(expectedViolations()));
+    expect(disabled.evaluated).toEqual(
+      ALWAYS_MANDATORY.map((policy) => ({ policy, enforcement: "mandatory" })),
+    );
   });
 
   it("lets pack config override levels and settings, as `--policy-pack-config` does", () => {
