@@ -5,6 +5,7 @@
 import { type core, z } from "zod";
 import { type ConfigPath, type ConfigProblem, describeValue } from "./problems.ts";
 import { isSecretKey } from "./secrets.ts";
+import { closest } from "./suggest.ts";
 
 /** Per-parse error map: only used where the schema did not set its own message. */
 export function predicateFor(issue: core.$ZodRawIssue): string | undefined {
@@ -176,27 +177,4 @@ function discriminatorValues(schema: z.ZodType, path: ConfigPath, input: unknown
     const literal = shape instanceof z.ZodObject ? shape.shape[discriminator] : undefined;
     return literal instanceof z.ZodLiteral ? [...literal.values].map(String) : [];
   });
-}
-
-/** The allowed key nearest to a typo (edit distance ≤ 3), if any. */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 3 && (!best || distance < best.distance)) best = { candidate, distance };
-  }
-  return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -5,6 +5,7 @@
  * (receiverSecrets.ts): an error in prod, a receiver turned off with one warning elsewhere.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { type ForeignKeyProblem, ownerOf } from "./namespaces.ts";
 import { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
 import { applyReceiverSecrets } from "./receiverSecrets.ts";
 import type { FleetConfig } from "./resolve.ts";
@@ -25,10 +26,13 @@ export interface PulumiLoadOptions {
 export function loadFleetFromPulumi(options: PulumiLoadOptions = {}): FleetConfig {
   const enforce = (options.secrets ?? "enforce") === "enforce";
   const raw: Record<string, unknown> = {};
-  const prefix = `${CONFIG_NAMESPACE}:`;
+  const keyProblems: ForeignKeyProblem[] = [];
+  // The whole map, every namespace: a key nobody reads is an error here as in the offline tools.
   for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!fullKey.startsWith(prefix)) continue;
-    const key = fullKey.slice(prefix.length);
+    const owner = ownerOf(fullKey);
+    if (owner.owner === "nobody") keyProblems.push(owner.problem);
+    if (owner.owner !== "fleet") continue;
+    const { key } = owner;
     // Validation only needs to know a credential exists; components read it as a secret Output.
     // A credential set without --secret stays plain, so the schema rejects it with the fix.
     raw[key] =
@@ -38,7 +42,7 @@ export function loadFleetFromPulumi(options: PulumiLoadOptions = {}): FleetConfi
   }
   const stack = pulumi.getStack();
   const source = `stack ${stack}`;
-  const fleet = parseFleetConfig(raw, { source });
+  const fleet = parseFleetConfig(raw, { source, keyProblems });
   if (!enforce) return fleet;
   return applyReceiverSecrets(fleet, {
     source,
