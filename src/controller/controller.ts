@@ -3,12 +3,12 @@
  * Deployments feed a keyed work queue; workers run one reconcile per AgentRollout at a time,
  * publish its Events and audit lines, and requeue it when something is due or went wrong.
  */
-import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { MetricProvider } from "./analysis/provider.ts";
-import { type Clock, isoTime } from "./clock.ts";
+import type { Clock } from "./clock.ts";
 import { type Cluster, KINDS, type KubeObject, keyOf, parseKey } from "./kube/cluster.ts";
 import { errorMessage, isConflict } from "./kube/errors.ts";
+import { eventAbout } from "./kube/events.ts";
 import { Informer } from "./kube/informer.ts";
 import { auditDecision } from "./log.ts";
 import type { ControllerMetrics } from "./ops/metrics.ts";
@@ -234,34 +234,13 @@ export class RolloutController {
     reason: string,
     message: string,
   ): Promise<void> {
-    const now = isoTime(Date.now()).replace(/\.\d{3}Z$/, "Z");
-    const namespace = rollout.metadata.namespace ?? "default";
     try {
-      await this.options.cluster.create({
-        apiVersion: "v1",
-        kind: "Event",
-        metadata: {
-          name: `${rollout.metadata.name}.${Date.now().toString(16)}${randomBytes(3).toString("hex")}`,
-          namespace,
-        },
-        involvedObject: {
-          apiVersion: rollout.apiVersion,
-          kind: rollout.kind,
-          name: rollout.metadata.name,
-          namespace,
-          uid: rollout.metadata.uid,
-          resourceVersion: rollout.metadata.resourceVersion,
-        },
-        type,
-        reason,
-        message: message.slice(0, 1024),
-        count: 1,
-        firstTimestamp: now,
-        lastTimestamp: now,
-        source: { component: CONTROLLER_NAME },
-        reportingComponent: CONTROLLER_NAME,
-        reportingInstance: this.options.identity,
-      });
+      await this.options.cluster.create(
+        eventAbout(rollout, type, reason, message, {
+          component: CONTROLLER_NAME,
+          instance: this.options.identity,
+        }),
+      );
     } catch (error) {
       this.options.logger.warn({ reason, err: errorMessage(error) }, "could not record event");
     }

@@ -134,6 +134,25 @@ export const measurementSchema = z.object({
   at: z.string(),
 });
 
+export const ACTION_OUTCOMES = ["Applied", "Refused", "Superseded"] as const;
+
+/** One manual action's single recorded outcome. */
+export const actionRecordSchema = z.object({
+  id: z.string(),
+  action: z.enum(["promote", "abort", "pause", "resume"]),
+  by: z.string(),
+  /** When the controller recorded the outcome. */
+  at: z.string(),
+  outcome: z.enum(ACTION_OUTCOMES).optional(),
+  result: z.string(),
+  /** The revision and gate (e.g. `step-2`, `switch`) the request was bound to. */
+  revision: z.string().optional(),
+  gate: z.string().optional(),
+  /** Applied promote/abort: the weights it moves traffic to, and when the router's read-back showed them. */
+  target: z.object({ blue: z.number().int(), green: z.number().int() }).optional(),
+  confirmedAt: z.string().optional(),
+});
+
 /** Owned by the controller; rich enough to resume a release after a restart. */
 export const agentRolloutStatusSchema = z.object({
   phase: z.enum(ROLLOUT_PHASES).optional(),
@@ -174,16 +193,13 @@ export const agentRolloutStatusSchema = z.object({
       by: z.string().optional(),
     })
     .optional(),
-  /** The last manual action (CLI annotation) the controller applied: makes actions idempotent. */
-  lastAction: z
-    .object({
-      id: z.string(),
-      action: z.enum(["promote", "abort", "pause", "resume"]),
-      by: z.string(),
-      at: z.string(),
-      result: z.string(),
-    })
-    .optional(),
+  /** The outcome of the last manual action (CLI annotation) the controller took up. */
+  lastAction: actionRecordSchema.optional(),
+  /**
+   * The latest outcomes, oldest first (at most 10): every request the controller saw ends here
+   * exactly once, as Applied, Refused or Superseded. Makes actions idempotent across restarts.
+   */
+  actionHistory: z.array(actionRecordSchema).optional(),
   conditions: z.array(conditionSchema).optional(),
 });
 
@@ -195,3 +211,5 @@ export type AgentRolloutSpec = z.infer<typeof agentRolloutSpecSchema>;
 export type AgentRolloutStatus = z.infer<typeof agentRolloutStatusSchema>;
 export type Condition = z.infer<typeof conditionSchema>;
 export type Measurement = z.infer<typeof measurementSchema>;
+export type ActionRecord = z.infer<typeof actionRecordSchema>;
+export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];

@@ -63,7 +63,8 @@ describe("agent-fleet rollout CLI", () => {
     const promote = await cli(harness, "promote", "ingest");
     expect(promote.code).toBe(0);
     expect(promote.out).toContain("promote requested for data-processing/ingest by alice");
-    expect(promote.out).toContain("controller: advanced to the next step");
+    expect(promote.out).toContain("controller: advanced past step 1");
+    expect(promote.out).toContain("traffic now 50/50 (blue/green), read back from the router");
     const done = await waitForStatus(
       harness,
       "Healthy",

@@ -114,7 +114,7 @@ describe("controller process restart", () => {
       },
     );
     expect(code).toBe(0);
-    expect(out).toContain("advanced to the next step");
+    expect(out).toContain("advanced past step 1");
     await waitForStatus(
       harness,
       "Healthy on green",

@@ -37,6 +37,7 @@ function track(revision: string, replicas: number, ready = replicas): TrackState
 function context(status: AgentRolloutStatus, extra: Partial<ReconcileContext> = {}): ReconcileContext {
   return {
     now: Date.parse("2030-01-01T00:00:00Z"),
+    wallNow: Date.parse("2030-01-01T00:00:00Z"),
     key: { namespace: "ns", name: "ingest" },
     rollout: { apiVersion: "agentfleet.dev/v1alpha1", kind: "AgentRollout", metadata: { name: "ingest" } },
     spec,

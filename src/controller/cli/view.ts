@@ -80,7 +80,7 @@ export function renderRollout(rollout: KubeObject, tracks: Partial<Record<Track,
   if (status.scaleDownAt) lines.push(`retire    previous track at ${status.scaleDownAt}`);
   if (status.lastAction)
     lines.push(
-      `action    ${status.lastAction.action} by ${status.lastAction.by} at ${status.lastAction.at}: ${status.lastAction.result}`,
+      `action    ${status.lastAction.action} by ${status.lastAction.by} at ${status.lastAction.at}: ${status.lastAction.outcome ? `${status.lastAction.outcome.toLowerCase()}: ` : ""}${status.lastAction.result}`,
     );
   const conditions = (status.conditions ?? []).map((c) => `${c.type}=${c.status}`).join("  ");
   if (conditions) lines.push(`conditions ${conditions}`);

@@ -3,8 +3,8 @@
  * Aborted, 2 timeout). On a terminal the view is redrawn in place; otherwise one line per change.
  */
 import { type Cluster, KINDS, type KubeObject } from "../kube/cluster.ts";
-import type { CliIo, CliOptions } from "./commands.ts";
-import { findRollout, readTracks, settledExitCode } from "./commands.ts";
+import type { CliIo, CliOptions } from "./options.ts";
+import { findRollout, readTracks, settledExitCode } from "./read.ts";
 import { renderProgressLine, renderRollout } from "./view.ts";
 
 const CLEAR = "\x1b[H\x1b[2J";

@@ -41,6 +41,11 @@ export interface Decision {
 
 export interface ReconcileContext {
   readonly now: number;
+  /**
+   * Wall-clock time, for what people stamp: manual requests carry the CLI's clock, so their
+   * expiry and recorded times use real time even when the release clock runs faster.
+   */
+  readonly wallNow: number;
   readonly key: ObjectKey;
   readonly rollout: KubeObject;
   readonly spec: AgentRolloutSpec;

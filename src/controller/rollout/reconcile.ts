@@ -18,7 +18,7 @@ import { type Cluster, KINDS, type KubeObject, keyOf, parseKey } from "../kube/c
 import { errorMessage } from "../kube/errors.ts";
 import type { RouterRegistry } from "../traffic/registry.ts";
 import { splitsTraffic, type TrafficRouter } from "../traffic/router.ts";
-import { applyManualAction } from "./actions.ts";
+import { applyManualAction, confirmActionTraffic } from "./actions.ts";
 import { actuateTracks, actuateTraffic, observeTraffic, syncServices } from "./actuate.ts";
 import { analyse } from "./analysisStep.ts";
 import { removeCondition, setCondition } from "./conditions.ts";
@@ -93,6 +93,7 @@ function buildContext(
   const key = parseKey(keyOf(rollout));
   return {
     now: deps.clock.now(),
+    wallNow: Date.now(),
     key,
     rollout,
     spec,
@@ -224,6 +225,7 @@ export async function reconcileRollout(
   await step(context, "analysis", () => analyse(context, deps.provider));
   progress(context);
   await step(context, "route traffic", () => actuateTraffic(context));
+  confirmActionTraffic(context);
   await step(context, "size tracks", () => actuateTracks(deps.cluster, context));
   markStepInPlace(context);
   completeScaleDown(context);

@@ -1,0 +1,65 @@
+/** Command-line parsing for `agent-fleet rollout …` (pure). */
+import { parseArgs } from "node:util";
+import { ACTIONS, type ManualActionName } from "../rollout/actionRequest.ts";
+import { gateFromStepFlag } from "./actionPlan.ts";
+
+export const USAGE =
+  "usage: agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n namespace] [--server url] [--by name] [--timeout seconds] [--no-wait] [--step N|switch|scale-down (promote)] [--replace (abort)]";
+
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+}
+
+export interface CliOptions {
+  command: "status" | "watch" | ManualActionName;
+  agent: string;
+  namespace: string;
+  server?: string;
+  by?: string;
+  /** How long to wait for the controller's answer and, for promote/abort, the router's read-back. */
+  timeoutSeconds: number;
+  wait: boolean;
+  /** promote: the gate it is meant for, as `status` shows it (`2`, `switch`, `scale-down`). */
+  step?: string;
+  /** abort: replace an abort the controller has not taken up yet (recorded as an override). */
+  replace: boolean;
+}
+
+export function parseCliArgs(argv: string[], env: Record<string, string | undefined>): CliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      namespace: { type: "string", short: "n" },
+      server: { type: "string" },
+      by: { type: "string" },
+      timeout: { type: "string" },
+      "no-wait": { type: "boolean", default: false },
+      step: { type: "string" },
+      replace: { type: "boolean", default: false },
+    },
+  });
+  const [command, agent, ...extra] = positionals;
+  const commands = ["status", "watch", ...ACTIONS];
+  if (!command || !commands.includes(command) || !agent || extra.length > 0) throw new Error(USAGE);
+  if (values.step !== undefined && command !== "promote")
+    throw new Error(`--step only applies to promote\n${USAGE}`);
+  if (values.step !== undefined) gateFromStepFlag(values.step);
+  if (values.replace && command !== "abort") throw new Error(`--replace only applies to abort\n${USAGE}`);
+  const timeoutSeconds = Number(values.timeout ?? (command === "watch" ? 600 : 30));
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new Error(`--timeout must be a positive number of seconds\n${USAGE}`);
+  return {
+    command: command as CliOptions["command"],
+    agent,
+    namespace: values.namespace ?? env.AGENTFLEET_NAMESPACE ?? "data-processing",
+    server: values.server ?? env.AGENTFLEET_KUBE_SERVER,
+    by: values.by,
+    timeoutSeconds,
+    wait: !values["no-wait"],
+    step: values.step,
+    replace: values.replace ?? false,
+  };
+}
