@@ -7,45 +7,6 @@ import { type ConfigPath, type ConfigProblem, describeValue } from "./problems.t
 import { isSecretKey } from "./secrets.ts";
 import { closest } from "./suggest.ts";
 
-/** Per-parse error map: only used where the schema did not set its own message. */
-export function predicateFor(issue: core.$ZodRawIssue): string | undefined {
-  switch (issue.code) {
-    case "invalid_type":
-      return issue.input === undefined
-        ? `is required (${expectedKind(issue.expected)})`
-        : `is ${kindOf(issue.input)}, expected ${expectedKind(issue.expected)}`;
-    case "too_small":
-      return issue.origin === "array"
-        ? `needs at least ${issue.minimum} entries`
-        : `is below the minimum ${String(issue.minimum)}`;
-    case "too_big":
-      return issue.origin === "array"
-        ? `allows at most ${issue.maximum} entries`
-        : `is above the maximum ${String(issue.maximum)}`;
-    case "invalid_value":
-      return `is not one of: ${issue.values.map((value) => String(value)).join(", ")}`;
-    case "invalid_format":
-      return `is not a valid ${issue.format}`;
-    case "not_multiple_of":
-      return `is not a multiple of ${String(issue.divisor)}`;
-    default:
-      return undefined;
-  }
-}
-
-// Stack files are YAML, so shapes are named the way YAML users know them: maps and lists.
-const YAML_KINDS: Record<string, string> = { object: "a map", record: "a map", array: "a list" };
-
-function expectedKind(expected: string): string {
-  return YAML_KINDS[expected] ?? `a ${expected}`;
-}
-
-function kindOf(value: unknown): string {
-  if (Array.isArray(value)) return "a list";
-  if (value === null) return "null";
-  return typeof value === "object" ? "a map" : `a ${typeof value}`;
-}
-
 /**
  * `min: "3"` or `externalAccess: "true"` is text in YAML; the bare predicate ("is not a positive
  * whole number") would contradict what the user sees, so say that the quotes are the problem.
@@ -81,18 +42,35 @@ export function problemsFromZod(error: z.ZodError, input: unknown, schema: z.Zod
       });
       continue;
     }
-    const value = valueAt(input, path);
-    const message = issue.message + quotedScalarHint(issue, value);
-    // A credential pasted as plaintext is never echoed: error output ends up in CI logs.
-    const isCredential = path.length === 1 && isSecretKey(String(path[0]));
-    const showValue =
-      value !== undefined &&
-      !isCredential &&
-      !message.startsWith("is required") &&
-      !message.includes("expected a");
-    problems.push({ path, message: showValue ? `${describeValue(value)} ${message}` : message });
+    problems.push({ path, message: valueMessage(issue, valueAt(input, path), path) });
   }
   return problems;
+}
+
+// Issues a missing value raises: whatever the schema says about a bad value, the fix is to set one.
+const MISSING_VALUE_CODES = new Set(["invalid_type", "invalid_value", "invalid_union"]);
+
+function valueMessage(issue: core.$ZodIssue, value: unknown, path: ConfigPath): string {
+  if (value === undefined && MISSING_VALUE_CODES.has(issue.code)) return requiredMessage(issue.message);
+  const message = issue.message + quotedScalarHint(issue, value);
+  // The path ends at the key, so the value there is not what is wrong: the key is.
+  if (issue.code === "invalid_key") return `the key ${describeValue(path.at(-1))} ${message}`;
+  // A credential pasted as plaintext is never echoed: error output ends up in CI logs.
+  if (path.length === 1 && isSecretKey(String(path[0]))) return message;
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return `got ${describeValue(value)}, ${message.startsWith("expected") ? message : `which ${message}`}`;
+  }
+  if (value === undefined || message.startsWith("is required") || message.includes("expected a"))
+    return message;
+  return `${describeValue(value)} ${message}`;
+}
+
+/** `is not a CPU quantity (examples: 2, 500m)` → `is required (a CPU quantity, examples: 2, 500m)`. */
+function requiredMessage(message: string): string {
+  if (message.startsWith("is required")) return message;
+  if (!message.startsWith("is not ")) return "is required";
+  const what = message.slice("is not ".length).replace(/ \((.*)\)$/, ", $1");
+  return `is required (${what})`;
 }
 
 function unknownKeyMessage(key: string, allowed: string[]): string {

@@ -4,8 +4,9 @@
  * `agent-fleet:*` keys with secrets already replaced by {@link SecretRef}s.
  */
 import { crossCheck } from "./crossChecks.ts";
-import { predicateFor, problemsFromZod } from "./issueText.ts";
+import { problemsFromZod } from "./issueText.ts";
 import type { ForeignKeyProblem } from "./namespaces.ts";
+import { predicateFor } from "./predicates.ts";
 import { type ConfigProblem, FleetConfigError } from "./problems.ts";
 import { type FleetConfig, resolveFleet } from "./resolve.ts";
 import { fleetConfigSchema } from "./schema.ts";

@@ -35,11 +35,21 @@ function quantity(parse: (text: string) => number | undefined, message: string) 
 export const cpuQuantity = quantity(parseCpu, "is not a CPU quantity (examples: 2, 500m, 0.25)");
 export const byteQuantity = quantity(parseBytes, "is not a byte quantity (examples: 512Mi, 4Gi, 100Gi, 1T)");
 
+const NOT_A_DURATION = "is not a duration (examples: 30s, 5m, 1h30m)";
+
 export const duration = z
-  .string({ error: "is not a duration (examples: 30s, 5m, 1h30m)" })
-  .refine((value) => parseDuration(value) !== undefined, {
-    error: "is not a duration (examples: 30s, 5m, 1h30m)",
-  });
+  .string({ error: (issue) => bareNumberHint(issue.input) ?? NOT_A_DURATION })
+  .refine((value) => parseDuration(value) !== undefined, { error: NOT_A_DURATION });
+
+/**
+ * `pause: 600` is a number to YAML, and a duration needs its unit; the seconds reading is the
+ * likely one, so it is offered as written and in the largest whole unit.
+ */
+function bareNumberHint(input: unknown): string | undefined {
+  if (typeof input !== "number" || !Number.isInteger(input) || input <= 0) return undefined;
+  const larger = input % 3600 === 0 ? `${input / 3600}h` : input % 60 === 0 ? `${input / 60}m` : undefined;
+  return `is a number without a unit: write ${input}s${larger ? ` or ${larger}` : ""}`;
+}
 
 export const ratio = z
   .number({ error: "is not a number between 0 and 1 (example: 0.95)" })

@@ -26,10 +26,20 @@ export function formatPath(path: ConfigPath): string {
 /** A short rendering of a bad value for messages: strings quoted, structures named. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "(missing)";
+  if (typeof value === "number" && !Number.isFinite(value)) return nonFiniteName(value);
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   return JSON.stringify(value);
+}
+
+/**
+ * YAML reads `.nan`, `.inf` and `-.inf` as numbers; JSON has no such values (it would print null),
+ * so they are named as written, with what they mean.
+ */
+function nonFiniteName(value: number): string {
+  if (Number.isNaN(value)) return ".nan (not a number)";
+  return value > 0 ? ".inf (infinity)" : "-.inf (minus infinity)";
 }
 
 export class FleetConfigError extends Error {

@@ -200,3 +200,89 @@ describe("problem messages", () => {
     expect(error.problems).toEqual([{ path: ["resourcePool"], message: "is required (a map)" }]);
   });
 });
+
+describe("values YAML reads differently than they look", () => {
+  it.each([
+    [".nan", "got .nan (not a number), which is not a positive whole number"],
+    [".inf", "got .inf (infinity), which is not a positive whole number"],
+    ["-.inf", "got -.inf (minus infinity), which is not a positive whole number"],
+  ])("%s where a number belongs is named as such", (written, message) => {
+    const text = baselineWith("replicas: { min: 1, max: 3 }", `replicas: { min: 1, max: ${written} }`);
+    const error = loadError(writeStack("non-finite", text));
+    expect(error.problems).toEqual([
+      {
+        path: ["agents", 0, "replicas", "max"],
+        message,
+        location: `Pulumi.non-finite.yaml:${positionOf(text, written)}`,
+      },
+    ]);
+  });
+
+  it(".nan where a duration belongs", () => {
+    const text = baselineWith("{ weight: 50, pause: 30s }", "{ weight: 50, pause: .nan }");
+    const error = loadError(writeStack("nan-pause", text));
+    expect(error.problems[0]?.message).toBe(
+      'got .nan (not a number), which is not a duration (examples: 30s, 5m, 1h30m) or "manual"',
+    );
+  });
+
+  it.each([
+    [
+      "{ weight: 50, pause: 30s }",
+      "{ weight: 50, pause: 600 }",
+      "600 is a number without a unit: write 600s or 10m",
+    ],
+    ["scaleDownDelay: 1m", "scaleDownDelay: 90", "90 is a number without a unit: write 90s"],
+    ["scaleDownDelay: 1m", "scaleDownDelay: 7200", "7200 is a number without a unit: write 7200s or 2h"],
+  ])("a duration written as a bare number (%s → %s) is told its unit", (from, to, message) => {
+    const error = loadError(writeStack("bare-number", baselineWith(from, to)));
+    expect(error.message).toContain(`: ${message}`);
+  });
+});
+
+describe("missing settings", () => {
+  it.each([
+    ["resourcePool.cpu", '    cpu: "16"\n', "", "is required (a CPU quantity, examples: 2, 500m, 0.25)"],
+    ["environment", "  agent-fleet:environment: dev\n", "", "is required (one of: dev, staging, prod)"],
+    [
+      "agents[0].strategy.steps[1].weight",
+      "{ weight: 50, pause: 30s }",
+      "{ pause: 30s }",
+      "is required (a percentage, 1-100)",
+    ],
+    [
+      "alerting.receivers.webhook.url",
+      "webhook:\n        url: https://alerts.dev.agent-fleet.internal/hook\n",
+      "webhook: {}\n",
+      "is required (a URL, example: https://hooks.example.com/alerts)",
+    ],
+    ["agents[0].image", "      image: ghcr.io/agent-fleet/ingest-agent\n", "", "is required (a string)"],
+  ])("%s, left out, is called required", (path, from, to, message) => {
+    const error = loadError(writeStack("missing-setting", baselineWith(from, to)));
+    expect(error.message).toContain(`  - ${path}: ${message}`);
+    expect(error.message).not.toMatch(/undefined|Invalid input/);
+  });
+});
+
+describe("format messages", () => {
+  it("a bad hostname says what a hostname looks like, not that a pattern failed", () => {
+    const text = baselineWith("hostnames: [ingest.dev.agent-fleet.internal]", "hostnames: [Ingest_Dev]");
+    const error = loadError(writeStack("hostname", text));
+    expect(error.problems[0]?.message).toMatch(
+      /^"Ingest_Dev" is not a hostname: lower-case .*ingest\.example\.com/,
+    );
+    expect(error.message).not.toMatch(/regex|pattern/i);
+  });
+
+  it("a pattern the schema gave no words for is not called a regex", () => {
+    const text = baselineWith(
+      "  agent-fleet:autoscaling:",
+      "  agent-fleet:policy:\n    overrides: { Bad_Name: advisory }\n  agent-fleet:autoscaling:",
+    );
+    const error = loadError(writeStack("pattern", text));
+    expect(error.message).toContain(
+      '  - policy.overrides.Bad_Name: the key "Bad_Name" is not in the form this setting takes',
+    );
+    expect(error.message).not.toMatch(/regex/i);
+  });
+});
