@@ -1,7 +1,13 @@
 /**
  * Rules that span fields (and so cannot live on one schema field). Each returns problems; the
- * loader reports all of them together.
+ * loader reports all of them together. Rules about what the config renders into (object names,
+ * label values, namespaces, environment variables, Gateway routes) live in `checks/`.
  */
+import { clusterNamespaces } from "./checks/clusterNamespaces.ts";
+import { dataConfigEnvCollisions } from "./checks/dataConfigEnv.ts";
+import { derivedNameLimits } from "./checks/derivedNames.ts";
+import { gatewayRouteClaims } from "./checks/gatewayRoutes.ts";
+import { objectNameCollisions } from "./checks/nameCollisions.ts";
 import type { ConfigPath, ConfigProblem } from "./problems.ts";
 import { parseDuration, parseTimeOfDay } from "./quantity.ts";
 import type { FleetConfig } from "./resolve.ts";
@@ -23,6 +29,11 @@ export function crossCheck(fleet: FleetConfig): ConfigProblem[] {
     ...autoscalingWindows(fleet),
     ...scaleSchedules(fleet),
     ...sloWindows(fleet),
+    ...objectNameCollisions(fleet),
+    ...derivedNameLimits(fleet),
+    ...clusterNamespaces(fleet),
+    ...dataConfigEnvCollisions(fleet),
+    ...gatewayRouteClaims(fleet),
   ];
 }
 
