@@ -1,7 +1,9 @@
 /**
  * The bad-config corpus: every `test/fixtures/bad-config/Pulumi.<case>.yaml` is a complete stack file
  * with one deliberate defect (or several, where the case says so). Its first lines name the exact
- * formatted path(s) the loader must report: `# expect: agents[2].resources.limits.cpu`.
+ * formatted path(s) the loader must report: `# expect: agents[2].resources.limits.cpu`. A few cases
+ * are not valid UTF-8 on purpose; they are read here with U+FFFD in place of the bad bytes, which
+ * leaves their `# expect:` lines and the rest of their structure intact.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,10 +61,16 @@ function loadError(file: string): FleetConfigError {
   throw new Error(`${file} loaded without an error`);
 }
 
-/** Whether the stack file itself contains a value at a config path (missing values have no line). */
+/**
+ * Whether the stack file itself contains a value at a config path (missing values have no line).
+ * A key in a foreign namespace (`myproj:agents`) is its own path; merge keys are applied, as the
+ * loader applies them. `text` may hold U+FFFD where a case has bytes that are not UTF-8.
+ */
 function presentInFile(text: string, path: ConfigPath): boolean {
   const [key, ...rest] = path;
-  let current: unknown = (parse(text) as { config?: Record<string, unknown> }).config?.[`agent-fleet:${key}`];
+  const fullKey = String(key).includes(":") ? String(key) : `agent-fleet:${key}`;
+  const document = parse(text, { merge: true, maxAliasCount: -1 }) as { config?: Record<string, unknown> };
+  let current: unknown = document.config?.[fullKey];
   for (const segment of rest) {
     if (current === null || typeof current !== "object") return false;
     current = (current as Record<string | number, unknown>)[segment];
