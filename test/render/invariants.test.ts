@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { type FleetConfig, loadStack, parseFleetConfig } from "../../src/config/index.ts";
+import { type Agent, type FleetConfig, loadStack, parseFleetConfig } from "../../src/config/index.ts";
 import { renderFleet } from "../../src/manifests/fleet.ts";
 import { ObjectInvariantError, objectSetProblems } from "../../src/manifests/invariants/index.ts";
 import { listFiles, PROJECT_DIR, runRenderCli } from "./renderCli.ts";
@@ -16,8 +16,12 @@ import { listFiles, PROJECT_DIR, runRenderCli } from "./renderCli.ts";
 const scratch = mkdtempSync(join(tmpdir(), "render-invariants-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function fleetWith(agent: Record<string, unknown>): FleetConfig {
-  return parseFleetConfig(
+/**
+ * A valid fleet with fields of `ingest` set after validation: the check must hold on its own,
+ * whatever the config schema happens to reject first.
+ */
+function fleetWith(change: Partial<Agent>): FleetConfig {
+  const fleet = parseFleetConfig(
     {
       environment: "dev",
       resourcePool: { cpu: "64", memory: "256Gi", storage: "4Ti" },
@@ -33,12 +37,15 @@ function fleetWith(agent: Record<string, unknown>): FleetConfig {
           image: "ghcr.io/agent-fleet/ingest-agent",
           version: "1.0.0",
           replicas: { min: 1, max: 2 },
-          ...agent,
         },
       ],
     },
     { source: "test fleet" },
   );
+  return {
+    ...fleet,
+    agents: fleet.agents.map((agent) => (agent.id === "ingest" ? { ...agent, ...change } : agent)),
+  };
 }
 
 function renderError(fleet: FleetConfig): ObjectInvariantError {
@@ -88,12 +95,19 @@ describe("the render CLI", () => {
       config: Record<string, Array<Record<string, unknown>>>;
     };
     const agents = dev.config["agent-fleet:agents"] ?? [];
-    agents[0] = { ...agents[0], version: "_1.4.2" };
+    // Eleven values of 100 KiB: each one unremarkable, together over what one ConfigMap may hold.
+    const rules = Object.fromEntries(
+      Array.from({ length: 11 }, (_, index) => [`rules${index}`, "r".repeat(102_400)]),
+    );
+    agents[0] = { ...agents[0], dataProcessing: rules };
     writeFileSync(stackFile, stringify(dev));
     const out = join(scratch, "out");
     const run = await runRenderCli(stackFile, out);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("The render produced objects the API server would reject");
+    expect(run.stderr).toContain(
+      `ConfigMap data-processing/${agents[0]?.id}-config: data + binaryData hold 1126400 bytes`,
+    );
     expect(run.stderr).toContain(`(from agents[0] (${agents[0]?.id}))`);
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(listFiles(out)).toEqual([]);
