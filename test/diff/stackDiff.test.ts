@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { formatDiff } from "../../src/diff/markdown.ts";
 import { riskSummary } from "../../src/diff/risk.ts";
 import { diffStack } from "../../src/diff/stackDiff.ts";
+import { AGENT_INVENTORY } from "../../src/manifests/monitoring/promql.ts";
 import { edit, prodText, removeCheckouts, renderText } from "./support.ts";
 
 afterAll(removeCheckouts);
@@ -82,15 +83,16 @@ describe("an alert threshold changes", () => {
         ["expr"],
       ],
     ]);
-    expect(diff.rules[0]?.exprBefore).toBe("50000 * group by (namespace, agent) (agent_health_status)");
-    expect(diff.rules[0]?.exprAfter).toContain("20000 * group by (namespace, agent) (agent_health_status)");
+    expect(diff.rules[0]?.exprBefore).toBe(`50000 * ${AGENT_INVENTORY}`);
+    expect(diff.rules[0]?.exprAfter).toContain(`20000 * ${AGENT_INVENTORY}`);
     const text = formatDiff(diff, header);
     expect(text).toContain("prod: 1 recording rule changes");
     expect(text).toContain(
       "**~ `monitoring/PrometheusRule/agent-fleet-thresholds`** — rules only (see Alert rules)",
     );
-    expect(text).toMatch(/^```diff\n- 50000 \* group by \(namespace, agent\) \(agent_health_status\)\n/m);
-    expect(text).toMatch(/^\+ +20000 \* group by \(namespace, agent\) \(agent_health_status\)$/m);
+    const inventory = AGENT_INVENTORY.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(text).toMatch(new RegExp(`^\`\`\`diff\n- 50000 \\* ${inventory}\n`, "m"));
+    expect(text).toMatch(new RegExp(`^\\+ +20000 \\* ${inventory}$`, "m"));
   });
 });
 

@@ -4,6 +4,7 @@ import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitorin
 import { describe, expect, it } from "vitest";
 import { parseFleetConfig } from "../../src/config/index.ts";
 import { renderMonitoring } from "../../src/manifests/monitoring/index.ts";
+import { AGENT_INVENTORY } from "../../src/manifests/monitoring/promql.ts";
 import { buildPrometheusRules, buildRuleAreas } from "../../src/manifests/monitoring/rules.ts";
 import { alertingRules, SEVERITIES } from "../../src/manifests/monitoring/ruleTypes.ts";
 import { RUNBOOK_PAGES } from "../../src/manifests/monitoring/runbooks.ts";
@@ -73,17 +74,15 @@ describe("per-agent thresholds and objectives", () => {
       'label_replace(label_replace(vector(0.01), "namespace", "data-processing", "", ""), "agent", "claims", "", "")',
     );
     expect(errorRate).toContain("or on(namespace, agent)");
-    expect(errorRate).toContain("0.05 * group by (namespace, agent) (agent_health_status)");
+    expect(errorRate).toContain(`0.05 * ${AGENT_INVENTORY}`);
     expect(errorRate).not.toContain('"ingest"');
     // A kind nobody overrides is the default alone.
-    expect(exprOf(thresholdSeries("queueDepthCritical"))).toBe(
-      "50000 * group by (namespace, agent) (agent_health_status)",
-    );
+    expect(exprOf(thresholdSeries("queueDepthCritical"))).toBe(`50000 * ${AGENT_INVENTORY}`);
   });
 
   it("SLO objectives and latency buckets follow the same pattern, with both `le` spellings", () => {
     expect(exprOf(SLO_OBJECTIVE, "availability")).toContain("vector(0.9995)");
-    expect(exprOf(SLO_OBJECTIVE, "latency")).toBe("0.99 * group by (namespace, agent) (agent_health_status)");
+    expect(exprOf(SLO_OBJECTIVE, "latency")).toBe(`0.99 * ${AGENT_INVENTORY}`);
     const buckets = exprOf("namespace_agent_le:slo_latency_threshold_seconds:info");
     expect(buckets).toContain('"le", "0.5"');
     expect(buckets).toContain('"le", "1"');

@@ -3,6 +3,7 @@
  * `for:` durations from `monitoring.durations`.
  */
 import type { FleetConfig } from "../../config/index.ts";
+import { agentNotReportingAlert } from "./agentPresence.ts";
 import { AGENT_KEY, AGENT_METRICS, RECORDED } from "./metrics.ts";
 import { compareToAgentSeries } from "./promql.ts";
 import type { AlertingRule, RuleGroup, Severity } from "./ruleTypes.ts";
@@ -151,6 +152,8 @@ export function agentAlertRules(fleet: FleetConfig): RuleGroup {
       throughputDrop(fleet),
       healthAlert("AgentDegraded", 1, "warning", durations.degraded),
       healthAlert("AgentUnhealthy", 2, "critical", durations.unhealthy),
+      // What every alert above goes blind to: an agent whose series have all stopped.
+      agentNotReportingAlert(),
     ],
   };
 }

@@ -2,7 +2,7 @@
  * Recording rules over the agent metric contract: one series per `namespace`+`agent` for every
  * signal the alerts and dashboards read. Label-based: nothing here mentions an agent by name.
  */
-import { AGENT_GROUPING, AGENT_METRICS, RECORDED } from "./metrics.ts";
+import { AGENT_GROUPING, AGENT_METRICS, AGENT_TARGETS, ANY_AGENT_SERIES, RECORDED } from "./metrics.ts";
 import type { RecordingRule, RuleGroup } from "./ruleTypes.ts";
 
 const M = AGENT_METRICS;
@@ -30,7 +30,13 @@ export function agentSignalRules(): RuleGroup {
       // The worst pod decides: one replica writing bad output is bad output.
       { record: RECORDED.quality, expr: `min ${by} (${M.quality})` },
       { record: RECORDED.health, expr: `max ${by} (${M.health})` },
-      { record: RECORDED.podInfo, expr: `group by (namespace, pod, agent, environment) (${M.health})` },
+      // Scrape targets carry the pod's agent labels even while its scrapes fail, so a crash-looping
+      // pod stays mapped (its CPU and memory alerts matter most then); contract series cover
+      // agents scraped another way.
+      {
+        record: RECORDED.podInfo,
+        expr: `group by (namespace, pod, agent, environment) (${AGENT_TARGETS} or ${ANY_AGENT_SERIES})`,
+      },
     ],
   };
 }

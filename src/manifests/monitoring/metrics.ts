@@ -15,7 +15,7 @@ export const AGENT_METRICS = {
   outputQueue: "agent_output_queue_depth",
   activeStreams: "agent_active_streams",
   quality: "agent_data_quality_score",
-  /** 0 healthy, 1 degraded, 2 unhealthy. Also the inventory of agents that report at all. */
+  /** 0 healthy, 1 degraded, 2 unhealthy. */
   health: "agent_health_status",
 } as const;
 
@@ -43,6 +43,29 @@ export const CONTROLLER = {
 /** Agents' metrics port name and path (REQUIREMENTS.md §1). */
 export const AGENT_METRICS_PORT = { name: AGENT_PORTS[0].name, path: "/metrics" } as const;
 
+/**
+ * Any series of the metric contract, one name per metric (the histogram by its `_count`, not its
+ * buckets, to keep the selection small). An agent is reporting while it has one of these, whichever
+ * it is: none of the optional gauges is required.
+ */
+export const ANY_AGENT_SERIES = `{__name__=~"${[
+  AGENT_METRICS.processed,
+  AGENT_METRICS.failed,
+  AGENT_METRICS.bytes,
+  `${AGENT_METRICS.latency}_count`,
+  AGENT_METRICS.inputQueue,
+  AGENT_METRICS.outputQueue,
+  AGENT_METRICS.activeStreams,
+  AGENT_METRICS.quality,
+  AGENT_METRICS.health,
+].join("|")}"}`;
+
+/**
+ * The scrape targets of agent pods: the agent PodMonitor copies the pod's `agent` and
+ * `environment` labels onto them, and they exist while the pod does, even when every scrape fails.
+ */
+export const AGENT_TARGETS = 'up{agent!=""}';
+
 /** Labels each agent alert is evaluated by; `environment` rides along for routing. */
 export const AGENT_KEY = "namespace, agent";
 export const AGENT_GROUPING = "namespace, agent, environment";
@@ -57,6 +80,10 @@ export const RECORDED = {
   inputQueue: "namespace_agent:agent_input_queue_depth:sum",
   quality: "namespace_agent:agent_data_quality_score:min",
   health: "namespace_agent:agent_health_status:max",
+  /** 1 per agent the stack declares (`namespace`, `agent`, `environment`), from config alone. */
+  expectedAgents: "namespace_agent:agent_fleet_expected:info",
+  /** 1 per agent with at least one series of the metric contract right now. */
+  reportingAgents: "namespace_agent:agent_fleet_reporting:info",
   /** Pod → agent mapping, 1 per agent pod, for joining cAdvisor / kube-state-metrics series. */
   podInfo: "namespace_pod:agent_fleet_agent:info",
   cpuRatio: "namespace_pod_container:agent_fleet_cpu_usage:ratio_limit",

@@ -3,7 +3,7 @@
  * series per overriding agent (a `vector()` with its labels set) unioned with the fleet default
  * for every other agent that reports metrics, so the rule count never depends on the fleet size.
  */
-import { AGENT_KEY, AGENT_METRICS } from "./metrics.ts";
+import { AGENT_KEY, AGENT_TARGETS, RECORDED } from "./metrics.ts";
 
 /** A PromQL number literal. */
 export function num(value: number): string {
@@ -24,8 +24,15 @@ export function constantSeries(value: number, labels: Record<string, string>): s
   );
 }
 
-/** One series per agent that reports metrics: `{namespace, agent}` with value 1. */
-export const AGENT_INVENTORY = `group by (${AGENT_KEY}) (${AGENT_METRICS.health})`;
+/**
+ * One series per agent, `{namespace, agent}` with value 1: every declared agent, any other that
+ * reports some series of the contract, and any with a pod Prometheus scrapes (or fails to). Never
+ * one gauge: an agent that exports only counters, or nothing while it crash-loops, still gets its
+ * thresholds, so its alerts still exist.
+ */
+export const AGENT_INVENTORY =
+  `group by (${AGENT_KEY}) (` +
+  `${RECORDED.expectedAgents} or ${RECORDED.reportingAgents} or ${AGENT_TARGETS})`;
 
 export interface AgentOverride {
   namespace: string;

@@ -14,6 +14,7 @@ export const RUNBOOK_PAGES = {
   AgentThroughputDrop: "agent-throughput-drop",
   AgentDegraded: "agent-health",
   AgentUnhealthy: "agent-health",
+  AgentNotReporting: "agent-not-reporting",
   AgentCPUHigh: "agent-cpu",
   AgentCPUCritical: "agent-cpu",
   AgentMemoryHigh: "agent-memory",

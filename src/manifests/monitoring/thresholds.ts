@@ -4,6 +4,7 @@
  * the default. Alerts compare `on(namespace, agent)` against these, so the rule count is fixed.
  */
 import type { Agent, AlertThresholds, FleetConfig } from "../../config/index.ts";
+import { presenceRules } from "./agentPresence.ts";
 import { type AgentOverride, fleetDefault, perAgentValue, str } from "./promql.ts";
 import type { RecordingRule, RuleGroup } from "./ruleTypes.ts";
 
@@ -83,11 +84,15 @@ function latencyBucketRule(fleet: FleetConfig): RecordingRule {
   return { record: SLO_LATENCY_BUCKET, expr: perAgentValue(overrides, defaults) };
 }
 
-/** Evaluated first: every other group joins against these series. */
+/**
+ * Evaluated first: every other group joins against these series. The agent inventory leads, since
+ * every fleet default is one value per agent in it.
+ */
 export function thresholdRules(fleet: FleetConfig): RuleGroup {
   return {
     name: "agent-fleet.thresholds",
     rules: [
+      ...presenceRules(fleet),
       ...THRESHOLD_KINDS.map((kind) => thresholdRule(fleet, kind)),
       ...SLO_NAMES.map((slo) => objectiveRule(fleet, slo)),
       latencyBucketRule(fleet),
