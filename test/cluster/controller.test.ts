@@ -9,6 +9,7 @@
  * this tier proves the Kubernetes contract; the analysis against a real Prometheus scraping real
  * agents is proven in the sandbox tier (test/e2e), where the traffic is real.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,13 +63,16 @@ function get<T>(kind: string, name: string, namespace = NAMESPACE): T {
 
 const rollout = (agent: string) => get<Rollout>("agentrollouts.agentfleet.dev", agent);
 
+type Steps = Array<{ weight: number; pause?: string }>;
+
 /** What `pulumi up` does for a new version, done with the render: change the stack, apply again. */
-async function deploy(changes: Record<string, string> = {}): Promise<void> {
+async function deploy(changes: Record<string, string> = {}, ingestSteps?: Steps): Promise<void> {
   Object.assign(versions, changes);
   const stackFile = writeStackFile(scratch, "dev", `cluster-${renders}`, (config) => {
     fastReleases(config);
     for (const agent of agentsOf(config)) {
       agent.version = versions[agent.id] ?? agent.version;
+      if (agent.id === "ingest" && ingestSteps) agent.strategy = { type: "canary", steps: ingestSteps };
       // A third released agent: the gRPC one by replica ratio.
       if (agent.id === "export")
         agent.strategy = { type: "canary", steps: [{ weight: 50, pause: "2s" }, { weight: 100 }] };
@@ -272,4 +276,101 @@ describe("the rollout controller on a real apiserver, with its own RBAC", () => 
     expect(status?.weights?.[status.activeTrack as "blue" | "green"]).toBe(100);
     expect(leaseHolder()).toBe("controller-c");
   });
+
+  it("manual actions on the real apiserver: a double promote passes one gate, an abort sent while no controller runs is kept and applied", async () => {
+    await deploy({ ingest: "1.8.0" }, [
+      { weight: 20, pause: "manual" },
+      { weight: 50, pause: "manual" },
+      { weight: 100 },
+    ]);
+    const paused = (weight: number) => () => {
+      const status = rollout("ingest").status;
+      return (
+        status?.phase === "Paused" &&
+        status.canaryRevision !== undefined &&
+        Object.values(status.weights ?? {}).includes(weight) &&
+        status.weights?.[status.activeTrack as "blue" | "green"] === 100 - weight
+      );
+    };
+    await waitFor("ingest paused at 20%", 120_000, paused(20));
+    const [first, second] = await Promise.all([operator("alice", "promote"), operator("bob", "promote")]);
+    expect([first, second].filter((run) => run.out.includes("promote requested for"))).toHaveLength(1);
+    expect([first.code, second.code].every((code) => code === 0 || code === 5)).toBe(true);
+    await waitFor("ingest paused at 50%", 60_000, paused(50));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(rollout("ingest").status?.currentStepIndex).toBe(1);
+
+    const running = controllers.find((candidate) => candidate.name === "controller-c");
+    await running?.kill("SIGKILL");
+    const abort = await operator("olga", "abort", "--timeout", "3");
+    expect(abort.code).toBe(3);
+    const promote = await operator("pat", "promote", "--step", "2", "--timeout", "3");
+    expect(promote.code).toBe(5);
+    expect(promote.err).toContain("an abort cannot be replaced");
+
+    await controller("controller-d");
+    await waitFor("ingest aborted by olga, confirmed by the router", 120_000, () => {
+      const status = rollout("ingest").status as {
+        phase?: string;
+        lastAction?: { by: string; confirmedAt?: string };
+      };
+      return (
+        status.phase === "Aborted" &&
+        status.lastAction?.by === "olga" &&
+        status.lastAction.confirmedAt !== undefined
+      );
+    });
+    const history = (
+      rollout("ingest").status as { actionHistory?: Array<{ action: string; by: string; outcome: string }> }
+    ).actionHistory;
+    expect(history?.map((entry) => `${entry.action}: ${entry.outcome}`)).toEqual([
+      "promote: Applied",
+      "abort: Applied",
+    ]);
+    const events = JSON.parse(plane.kubectl(["get", "events", "-n", NAMESPACE, "-o", "json"])) as {
+      items: Array<{ reason: string; message: string; reportingComponent?: string }>;
+    };
+    const reasons = events.items.filter((event) => event.reason.startsWith("ManualAction"));
+    expect(reasons.filter((event) => event.reason === "ManualActionApplied")).toHaveLength(2);
+    expect(
+      reasons.filter((event) => event.reason === "ManualActionRefused").map((event) => event.message),
+    ).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^promote by pat .*an abort cannot be replaced/)]),
+    );
+  });
 });
+
+interface OperatorRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** The CLI as an operator runs it: its own process, the admin kubeconfig. */
+function operator(by: string, command: string, ...args: string[]): Promise<OperatorRun> {
+  return new Promise((resolve) => {
+    execFile(
+      "node_modules/.bin/node",
+      [
+        "bin/agent-fleet.mjs",
+        "rollout",
+        command,
+        "ingest",
+        "-n",
+        NAMESPACE,
+        "--by",
+        by,
+        "--timeout",
+        "30",
+        ...args,
+      ],
+      { encoding: "utf8", timeout: 90_000, env: { ...process.env, KUBECONFIG: plane.adminKubeconfig } },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === "number" ? error.code : -1) : 0,
+          out: stdout,
+          err: stderr,
+        }),
+    );
+  });
+}
