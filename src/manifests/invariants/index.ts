@@ -7,6 +7,7 @@
  */
 import type { KubeObject } from "../types.ts";
 import { describeObject, duplicateObjects } from "./duplicates.ts";
+import { labelChecks } from "./kubeNames.ts";
 import { objectLimitProblems } from "./objectLimits.ts";
 
 export { describeObject } from "./duplicates.ts";
@@ -36,8 +37,9 @@ export function objectSetProblems(
       "one object per name, so one would silently overwrite the other. " +
       "Fix: rename one of them (agent ids and cluster names are part of every derived name)",
   }));
+  const checks = labelChecks();
   const limits = objects.flatMap((object) =>
-    objectLimitProblems(object).map(({ field, message }) => ({
+    objectLimitProblems(object, checks).map(({ field, message }) => ({
       object,
       field,
       message: `${describeObject(object)}: ${message}`,

@@ -104,3 +104,26 @@ export function quote(value: string, keep = 40): string {
     ? `${JSON.stringify(value.slice(0, keep)).slice(0, -1)}…" (${value.length} characters)`
     : JSON.stringify(value);
 }
+
+/**
+ * The key and value checks behind a cache: a fleet repeats the same few label keys and values on
+ * thousands of objects, so one set check answers each string once.
+ */
+export interface LabelChecks {
+  key(key: string): string | undefined;
+  value(value: string): ReturnType<typeof labelValueProblem>;
+}
+
+function cached<R>(check: (input: string) => R): (input: string) => R {
+  const answers = new Map<string, R>();
+  return (input) => {
+    if (answers.has(input)) return answers.get(input) as R;
+    const answer = check(input);
+    answers.set(input, answer);
+    return answer;
+  };
+}
+
+export function labelChecks(): LabelChecks {
+  return { key: cached(qualifiedKeyProblem), value: cached(labelValueProblem) };
+}

@@ -5,7 +5,7 @@
  * for base64 fields.
  */
 import type { KubeObject } from "../types.ts";
-import { LIMITS, labelValueProblem, nameRuleOf, qualifiedKeyProblem, quote } from "./kubeNames.ts";
+import { type LabelChecks, LIMITS, labelChecks, nameRuleOf, quote } from "./kubeNames.ts";
 
 export interface FieldProblem {
   /** The field as a path (`metadata.labels["version"]`). */
@@ -38,10 +38,10 @@ function nameProblems(object: KubeObject): FieldProblem[] {
     : [];
 }
 
-function labelProblems(labels: unknown, path: string): FieldProblem[] {
+function labelProblems(labels: unknown, path: string, checks: LabelChecks): FieldProblem[] {
   if (labels === null || typeof labels !== "object") return [];
   return Object.entries(labels as Record<string, unknown>).flatMap(([key, value]): FieldProblem[] => {
-    const keyProblem = qualifiedKeyProblem(key);
+    const keyProblem = checks.key(key);
     if (keyProblem) {
       return [
         {
@@ -54,7 +54,7 @@ function labelProblems(labels: unknown, path: string): FieldProblem[] {
     }
     if (typeof value !== "string") return [];
     const field = `${path}[${JSON.stringify(key)}]`;
-    const problem = labelValueProblem(value);
+    const problem = checks.value(value);
     if (!problem) return [];
     return [
       "tooLong" in problem
@@ -74,11 +74,11 @@ function labelProblems(labels: unknown, path: string): FieldProblem[] {
   });
 }
 
-function annotationProblems(annotations: unknown, path: string): FieldProblem[] {
+function annotationProblems(annotations: unknown, path: string, checks: LabelChecks): FieldProblem[] {
   if (annotations === null || typeof annotations !== "object") return [];
   const entries = Object.entries(annotations as Record<string, unknown>);
   const keys = entries.flatMap(([key]): FieldProblem[] => {
-    const problem = qualifiedKeyProblem(key);
+    const problem = checks.key(key);
     return problem
       ? [
           {
@@ -162,17 +162,17 @@ function templateMetadata(object: KubeObject): Record<string, unknown> | undefin
     : undefined;
 }
 
-/** Every limit one object breaks. */
-export function objectLimitProblems(object: KubeObject): FieldProblem[] {
+/** Every limit one object breaks; pass one `checks` to every object of a set. */
+export function objectLimitProblems(object: KubeObject, checks: LabelChecks = labelChecks()): FieldProblem[] {
   const template = templateMetadata(object);
   return [
     ...nameProblems(object),
-    ...labelProblems(object.metadata.labels, "metadata.labels"),
-    ...annotationProblems(object.metadata.annotations, "metadata.annotations"),
+    ...labelProblems(object.metadata.labels, "metadata.labels", checks),
+    ...annotationProblems(object.metadata.annotations, "metadata.annotations", checks),
     ...(template
       ? [
-          ...labelProblems(template.labels, "spec.template.metadata.labels"),
-          ...annotationProblems(template.annotations, "spec.template.metadata.annotations"),
+          ...labelProblems(template.labels, "spec.template.metadata.labels", checks),
+          ...annotationProblems(template.annotations, "spec.template.metadata.annotations", checks),
         ]
       : []),
     ...dataProblems(object),
