@@ -11,7 +11,7 @@ import {
   trackServerName,
 } from "../../src/sandbox/gateway/naming.ts";
 import { type HaproxyGateway, startHaproxy } from "../../src/sandbox/infra/haproxy.ts";
-import { runLoad, servedShare, startLoad } from "../../src/sandbox/infra/load.ts";
+import { type RequestSample, runLoad, servedShare, startLoad } from "../../src/sandbox/infra/load.ts";
 import { ProcessSupervisor } from "../../src/sandbox/infra/processes.ts";
 
 const NAMESPACE = "data-processing";
@@ -24,6 +24,27 @@ let supervisor: ProcessSupervisor;
 let gateway: HaproxyGateway;
 let blue: LaunchedAgent;
 let green: LaunchedAgent;
+
+/**
+ * Load for the drain tests: it runs until the test stops it, so it always spans the drain and
+ * the agent's exit. 100 req/s; concurrency far above what the gateway needs (a few ms per
+ * request), so the generator skips nothing unless this process stalls for seconds.
+ */
+const LONG_LOAD = { ratePerSecond: 100, durationMs: 60_000, maxConcurrency: 400 } as const;
+
+/** Polls `condition` every 20 ms for up to 20 s (generous: a loaded machine only slows it). */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Answered requests that were sent after `at`. */
+function sentAfter(samples: readonly RequestSample[], at: number): number {
+  return samples.filter((sample) => sample.at > at).length;
+}
 
 function recordsUrl(): string {
   return `${gateway.frontendUrl(NAMESPACE, AGENT)}/records`;
@@ -74,11 +95,12 @@ describe("HAProxy gateway", () => {
     expect(slot).toMatchObject({ address: "127.0.0.1", port: green.ports.http, admin: "ready" });
 
     await gateway.runtime.setServerWeights(BACKEND, { [BLUE]: 100, [GREEN]: 0 });
+    // Concurrency covers every request, so a stalled test process cannot make the generator skip.
     const allBlue = await runLoad({
       url: recordsUrl(),
       ratePerSecond: 100,
       durationMs: 1000,
-      maxConcurrency: 16,
+      maxConcurrency: 100,
     });
     expect(allBlue.samples.length).toBe(100);
     expect(allBlue.samples.every((sample) => sample.ok && sample.track === "blue")).toBe(true);
@@ -107,24 +129,28 @@ describe("HAProxy gateway", () => {
 
   it("drains green and stops it mid-load without a single failed request", async () => {
     await gateway.runtime.setServerWeights(BACKEND, { [BLUE]: 50, [GREEN]: 50 });
-    const load = startLoad({ url: recordsUrl(), ratePerSecond: 100, durationMs: 4000, maxConcurrency: 32 });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const drainedAt = Date.now();
+    const load = startLoad({ url: recordsUrl(), ...LONG_LOAD });
+    // Steps follow what the load saw, not fixed sleeps: on a busy machine they only take longer.
+    await until(
+      "green serving",
+      () => load.samples.filter((sample) => sample.track === "green").length >= 20,
+    );
     await gateway.runtime.setServerState(BACKEND, GREEN, "drain");
-    const exit = green.stop();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The runtime API answered: every request sent from now on is balanced without green.
+    const drainedAt = Date.now();
+    const exit = await green.stop();
     await gateway.runtime.setServerState(BACKEND, GREEN, "maint");
-    const result = await load.done;
+    const exitedAt = Date.now();
+    await until("100 requests after green exited", () => sentAfter(load.samples, exitedAt) >= 100);
+    const result = await load.stop();
 
-    expect(await exit).toEqual({ code: 0, signal: null });
+    expect(exit).toEqual({ code: 0, signal: null });
     expect(result.skipped).toBe(0);
-    expect(result.samples).toHaveLength(400);
     expect(result.samples.filter((sample) => !sample.ok)).toEqual([]);
-    const before = result.samples.filter((sample) => sample.at < drainedAt);
-    const after = result.samples.filter((sample) => sample.at > drainedAt + 100);
-    expect(before.some((sample) => sample.track === "green")).toBe(true);
-    expect(after.length).toBeGreaterThan(200);
-    expect(after.every((sample) => sample.track === "blue")).toBe(true);
+    const after = result.samples.filter((sample) => sample.at > drainedAt);
+    expect(result.samples.some((sample) => sample.at < drainedAt && sample.track === "green")).toBe(true);
+    expect(after.length).toBeGreaterThanOrEqual(100);
+    expect(after.filter((sample) => sample.track !== "blue")).toEqual([]);
   });
 
   it("takes a still-weighted agent that shuts down out by health checks, losing no request", async () => {
@@ -138,20 +164,26 @@ describe("HAProxy gateway", () => {
     });
     await fillSlot(GREEN, replacement);
     await gateway.runtime.setServerWeights(BACKEND, { [BLUE]: 50, [GREEN]: 50 });
-    const load = startLoad({ url: recordsUrl(), ratePerSecond: 100, durationMs: 4000, maxConcurrency: 32 });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    const load = startLoad({ url: recordsUrl(), ...LONG_LOAD });
+    await until(
+      "green serving",
+      () => load.samples.filter((sample) => sample.track === "green").length >= 20,
+    );
     const stoppedAt = Date.now();
     const exit = replacement.stop();
     await gateway.runtime.waitForServer(BACKEND, GREEN, (state) => state.operational === "stopped");
-    const result = await load.done;
-
+    // HAProxy shows the server stopped: no request sent from now on can reach it.
+    const downAt = Date.now();
     expect(await exit).toEqual({ code: 0, signal: null });
-    expect(result.samples).toHaveLength(400);
+    await until("100 requests after green was taken out", () => sentAfter(load.samples, downAt) >= 100);
+    const result = await load.stop();
+
+    expect(result.skipped).toBe(0);
     expect(result.samples.filter((sample) => !sample.ok)).toEqual([]);
     // Until the checks see its readiness fail, the stopping agent still serves (and closes connections).
     expect(result.samples.some((sample) => sample.at > stoppedAt && sample.track === "green")).toBe(true);
-    const late = result.samples.filter((sample) => sample.at > stoppedAt + 2000);
-    expect(late.length).toBeGreaterThan(50);
-    expect(late.every((sample) => sample.track === "blue")).toBe(true);
+    const late = result.samples.filter((sample) => sample.at > downAt);
+    expect(late.length).toBeGreaterThanOrEqual(100);
+    expect(late.filter((sample) => sample.track !== "blue")).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type LoadClock,
   percentile,
   type RequestSample,
   runLoad,
@@ -10,6 +11,17 @@ import {
   startLoad,
   summarizeLoad,
 } from "../../src/sandbox/infra/load.ts";
+
+/** A clock that moves only when the generator sleeps: each request is sent exactly when due. */
+function steppedClock(start = 1_700_000_000_000): LoadClock {
+  let now = start;
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
+}
 
 let server: Server;
 let url: string;
@@ -45,21 +57,40 @@ afterAll(async () => {
 });
 
 describe("load generator", () => {
-  it("sends rate × duration requests, records status and serving track, and stops by itself", async () => {
+  it("sends rate × duration requests on schedule, records status and serving track, and stops by itself", async () => {
+    // A stepped clock: the schedule is checked exactly, however busy the machine is. Concurrency
+    // covers every request, so none can be skipped; the real-time tests below cover skipping.
     seen = 0;
     const result = await runLoad({
       url: `${url}/fast`,
       ratePerSecond: 100,
       durationMs: 1000,
-      maxConcurrency: 8,
+      maxConcurrency: 100,
+      clock: steppedClock(),
     });
     expect(result.samples).toHaveLength(100);
     expect(result.skipped).toBe(0);
-    expect(result.finishedAt - result.startedAt).toBeGreaterThanOrEqual(980);
-    expect(result.finishedAt - result.startedAt).toBeLessThan(2000);
+    expect(result.samples.map((sample) => sample.at - result.startedAt)).toEqual(
+      Array.from({ length: 100 }, (_, index) => index * 10),
+    );
+    expect(result.finishedAt - result.startedAt).toBe(990);
+    // The server numbers requests on arrival: every 10th fails, odd ones are blue.
     expect(result.samples.filter((sample) => sample.status === 500)).toHaveLength(10);
     expect(result.samples.every((sample) => sample.version === "1.0.0")).toBe(true);
     expect(servedShare(result.samples)).toEqual({ blue: 0.5, green: 0.5 });
+  });
+
+  it("in real time, never sends a request before it is due", async () => {
+    const result = await runLoad({
+      url: `${url}/fast`,
+      ratePerSecond: 100,
+      durationMs: 500,
+      maxConcurrency: 50,
+    });
+    expect(result.samples.length + result.skipped).toBe(50);
+    for (const sample of result.samples)
+      expect(sample.at - result.startedAt).toBeGreaterThanOrEqual(sample.index * 10);
+    expect(result.finishedAt - result.startedAt).toBeGreaterThanOrEqual(490);
   });
 
   it("never exceeds its concurrency and counts what it could not send", async () => {
@@ -87,9 +118,12 @@ describe("load generator", () => {
       maxConcurrency: 4,
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
+    const stoppedAt = Date.now();
     const result = await run.stop();
     expect(result.samples.length).toBeGreaterThan(5);
-    expect(result.samples.length).toBeLessThan(40);
+    // Stopped early: nothing sent after stop(), and no more than were due by then (one per 20 ms).
+    expect(result.samples.every((sample) => sample.at <= stoppedAt)).toBe(true);
+    expect(result.samples.length).toBeLessThanOrEqual(Math.floor((stoppedAt - result.startedAt) / 20) + 1);
     expect(result.samples.every((sample) => !sample.ok && sample.status === undefined && sample.error)).toBe(
       true,
     );

@@ -17,7 +17,20 @@ export interface LoadOptions {
   body?: (index: number) => string;
   /** Per-request timeout. @default 30000 */
   timeoutMs?: number;
+  /**
+   * Where the schedule reads the time and waits. A test can step it to check the schedule
+   * exactly, independently of how busy the machine is. @default real time
+   */
+  clock?: LoadClock;
 }
+
+/** The generator's time source: `now` in epoch milliseconds, `sleep` until `now` moved on by `ms`. */
+export interface LoadClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_TIME: LoadClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
 export interface RequestSample {
   index: number;
@@ -66,8 +79,8 @@ function send(
   agent: Agent,
   timeoutMs: number,
   index: number,
+  at: number,
 ): Promise<RequestSample> {
-  const at = Date.now();
   const started = performance.now();
   const latencyMs = () => performance.now() - started;
   return new Promise((resolve) => {
@@ -127,21 +140,24 @@ export function startLoad(options: LoadOptions): LoadRun {
   const samples: RequestSample[] = [];
   const inFlight = new Set<Promise<void>>();
   const body = options.body ?? defaultBody;
-  const startedAt = Date.now();
+  const clock = options.clock ?? REAL_TIME;
+  const startedAt = clock.now();
   let stopped = false;
   let skipped = 0;
 
   async function schedule(): Promise<LoadResult> {
     for (let index = 0; index < total && !stopped; index += 1) {
       const due = startedAt + (index * 1000) / options.ratePerSecond;
-      const wait = due - Date.now();
-      if (wait > 0) await sleep(wait);
+      // A timer may fire a little early by the wall clock: wait until the request is really due.
+      for (let wait = due - clock.now(); wait > 0 && !stopped; wait = due - clock.now())
+        await clock.sleep(wait);
       if (stopped) break;
       if (inFlight.size >= options.maxConcurrency) {
         skipped += 1;
         continue;
       }
-      const pending = send(url, body(index), agent, options.timeoutMs ?? 30_000, index).then((sample) => {
+      const timeoutMs = options.timeoutMs ?? 30_000;
+      const pending = send(url, body(index), agent, timeoutMs, index, clock.now()).then((sample) => {
         samples.push(sample);
         inFlight.delete(pending);
       });
@@ -153,7 +169,7 @@ export function startLoad(options: LoadOptions): LoadRun {
       samples: [...samples].sort((a, b) => a.index - b.index),
       skipped,
       startedAt,
-      finishedAt: Date.now(),
+      finishedAt: clock.now(),
     };
   }
 
