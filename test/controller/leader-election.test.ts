@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ControllerApp } from "../../src/controller/app.ts";
 import { KINDS } from "../../src/controller/kube/cluster.ts";
+import { timed } from "../support/timing.ts";
 import {
   createAgent,
   type Harness,
@@ -53,19 +54,21 @@ describe("two controller replicas", () => {
     );
 
     // Crash: the leader stops without handing the lease back.
-    const crashedAt = Date.now();
-    await leader.stop({ release: false });
-    await waitFor(
-      "standby takes over",
-      async () => standby.isLeader(),
-      (leading) => leading,
-      5000,
-    );
-    const failover = Date.now() - crashedAt;
+    const failover = await timed(async () => {
+      await leader.stop({ release: false });
+      await waitFor(
+        "standby takes over",
+        async () => standby.isLeader(),
+        (leading) => leading,
+        15_000,
+      );
+    });
     clearInterval(sampler);
     expect(overlap).toBe(0);
-    // The standby saw the last renewal at most one retry period late and checks every retry period.
-    expect(failover).toBeLessThanOrEqual(LEASE_MS + 3 * RETRY_MS + 400);
+    // The standby saw the last renewal at most one retry period late and checks every retry
+    // period (exact, on a fake clock: leader-election-timing.test.ts); here over real HTTP, plus
+    // what this process was measured to run late on a busy machine.
+    expect(failover.elapsedMs).toBeLessThanOrEqual(LEASE_MS + 3 * RETRY_MS + 400 + failover.lagMs);
 
     await releaseVersion(harness, "1.1.0");
     const done = await waitForStatus(
@@ -86,14 +89,15 @@ describe("two controller replicas", () => {
     const b = await harness.startController({ POD_NAME: "controller-b" });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(b.isLeader()).toBe(false);
-    const stoppedAt = Date.now();
-    await a.stop({ release: true });
-    await waitFor(
-      "b leads",
-      async () => b.isLeader(),
-      (leading) => leading,
-      3000,
-    );
-    expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS);
+    const handover = await timed(async () => {
+      await a.stop({ release: true });
+      await waitFor(
+        "b leads",
+        async () => b.isLeader(),
+        (leading) => leading,
+        15_000,
+      );
+    });
+    expect(handover.elapsedMs).toBeLessThan(LEASE_MS + handover.lagMs);
   });
 });

@@ -6,6 +6,7 @@ import { ClientNodeCluster, kubeConfigForServer } from "../../src/controller/kub
 import { KINDS, type WatchEvent } from "../../src/controller/kube/cluster.ts";
 import { Informer, type InformerEventType } from "../../src/controller/kube/informer.ts";
 import { type KubeApiServer, startKubeApiServer } from "../../src/sandbox/kube-api/server.ts";
+import { timed } from "../support/timing.ts";
 import { call, ROLLOUTS, rollout } from "./support.ts";
 
 let api: KubeApiServer;
@@ -117,15 +118,16 @@ describe("watch lifetime: the server ends it, the client resumes", () => {
     const quiet = await startKubeApiServer({ bookmarkIntervalMs: 60_000 });
     try {
       await call(quiet.url, "POST", ROLLOUTS, rollout("a"));
-      const started = Date.now();
-      const response = await fetch(
-        `${quiet.url}${ROLLOUTS}?watch=true&resourceVersion=1&allowWatchBookmarks=true&timeoutSeconds=3`,
-      );
-      const lines = (await response.text()).trim().split("\n");
-      const elapsed = Date.now() - started;
-      expect(elapsed).toBeGreaterThanOrEqual(2900);
-      expect(elapsed).toBeLessThan(4500);
-      expect(lines.filter(Boolean)).toEqual([]);
+      const watch = await timed(async () => {
+        const response = await fetch(
+          `${quiet.url}${ROLLOUTS}?watch=true&resourceVersion=1&allowWatchBookmarks=true&timeoutSeconds=3`,
+        );
+        return (await response.text()).trim().split("\n");
+      });
+      // At timeoutSeconds: not before, and not later than this process was measured to run late.
+      expect(watch.elapsedMs).toBeGreaterThanOrEqual(2900);
+      expect(watch.elapsedMs).toBeLessThan(4500 + watch.lagMs);
+      expect(watch.value.filter(Boolean)).toEqual([]);
     } finally {
       await quiet.close();
     }
@@ -166,19 +168,21 @@ describe("watch lifetime: the server ends it, the client resumes", () => {
         watchTimeoutSeconds: 1,
         watchGraceSeconds: 1,
       });
-      const started = Date.now();
-      const handle = await client.watch(
-        KINDS.agentRollout,
-        { namespace: "dp", resourceVersion: "5" },
-        () => {},
-      );
-      const closed = await handle.closed;
-      const elapsed = Date.now() - started;
-      expect(closed).toMatchObject({ reason: "Timeout" });
+      const watch = await timed(async () => {
+        const handle = await client.watch(
+          KINDS.agentRollout,
+          { namespace: "dp", resourceVersion: "5" },
+          () => {},
+        );
+        return handle.closed;
+      });
+      expect(watch.value).toMatchObject({ reason: "Timeout" });
       const timeoutSeconds = Number(asked[0]);
       expect([1, 2]).toContain(timeoutSeconds);
-      expect(elapsed).toBeGreaterThanOrEqual((timeoutSeconds + 1) * 1000 - 100);
-      expect(elapsed).toBeLessThan((timeoutSeconds + 1) * 1000 + 1500);
+      // Once the deadline and the grace (1 s) have passed, not before; late only by what this
+      // process was measured to run late.
+      expect(watch.elapsedMs).toBeGreaterThanOrEqual((timeoutSeconds + 1) * 1000 - 100);
+      expect(watch.elapsedMs).toBeLessThan((timeoutSeconds + 1) * 1000 + 1500 + watch.lagMs);
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
