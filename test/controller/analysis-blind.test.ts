@@ -9,10 +9,9 @@ import {
   releaseVersion,
   routeWeights,
   startHarness,
+  waitForIntervals,
   waitForStatus,
 } from "./support/harness.ts";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("analysis without data or without Prometheus", () => {
   let harness: Harness;
@@ -37,7 +36,7 @@ describe("analysis without data or without Prometheus", () => {
         (m) => m.phase === "Inconclusive" && m.message?.startsWith("no data"),
       ),
     ).toBe(true);
-    await sleep(800); // four more analysis intervals
+    await waitForIntervals(harness, 4);
     const later = await readStatus(harness);
     expect(later.phase).toBe("Paused");
     expect(later.currentStepIndex).toBe(0);
@@ -72,7 +71,7 @@ describe("analysis without data or without Prometheus", () => {
     expect(condition?.reason).toBe("ProviderUnavailable");
     expect(condition?.message).toMatch(/Prometheus .*(unreachable|circuit open|unavailable)/);
     expect(condition?.message).toContain("holding current weights");
-    await sleep(1000); // five analysis intervals while blind
+    await waitForIntervals(harness, 5); // while blind
     const held = await readStatus(harness);
     expect(held.currentStepIndex).toBe(0);
     expect(held.phase).toBe("Analysing");

@@ -11,6 +11,7 @@ import {
   routeWeights,
   startHarness,
   waitFor,
+  waitForIntervals,
   waitForStatus,
 } from "./support/harness.ts";
 
@@ -65,7 +66,7 @@ describe("canary release with failing analysis", () => {
     await releaseVersion(harness, "1.1.0");
     await waitForStatus(harness, "Degraded", (s) => s.phase === "Degraded");
     harness.prometheus.setTrack("green", GOOD);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitForIntervals(harness, 3);
     expect((await waitForStatus(harness, "still Degraded", () => true)).phase).toBe("Degraded");
 
     await releaseVersion(harness, "1.2.0");

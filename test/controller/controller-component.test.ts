@@ -1,7 +1,7 @@
 /** The `RolloutController` Pulumi component under mocks: children, parents and the CRD dependency. */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { defineRolloutController } from "../../src/components/controller/index.ts";
 import { loadStack } from "../../src/config/index.ts";
 
@@ -21,6 +21,18 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
+
+/** What the component must register under itself. */
+const CHILD_TYPES = [
+  "kubernetes:core/v1:Namespace",
+  "kubernetes:core/v1:ServiceAccount",
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+  "kubernetes:rbac.authorization.k8s.io/v1:Role",
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:policy/v1:PodDisruptionBudget",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+];
 
 describe("RolloutController component", () => {
   it("registers every controller object under the component, after the CRD", async () => {
@@ -59,24 +71,21 @@ describe("RolloutController component", () => {
     });
     const controller = defineRolloutController(fleet, crd);
     await new Promise<void>((resolve) => controller.urn.apply(() => resolve()));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-
-    const component = registered.find((r) => r.type === "agent-fleet:index:RolloutController");
-    expect(component?.name).toBe("rollout-controller");
-    const children = registered.filter((r) => r.parent === component?.urn);
-    const types = children.map((r) => r.type);
-    expect(types).toEqual(
-      expect.arrayContaining([
-        "kubernetes:core/v1:Namespace",
-        "kubernetes:core/v1:ServiceAccount",
-        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
-        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
-        "kubernetes:rbac.authorization.k8s.io/v1:Role",
-        "kubernetes:apps/v1:Deployment",
-        "kubernetes:policy/v1:PodDisruptionBudget",
-        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-      ]),
+    // The children register after the component, as their inputs resolve: wait for them (not a
+    // fixed sleep a busy machine may cut short).
+    const childrenOf = () => {
+      const component = registered.find((r) => r.type === "agent-fleet:index:RolloutController");
+      return { component, children: registered.filter((r) => r.parent === component?.urn) };
+    };
+    await vi.waitFor(
+      () => expect(childrenOf().children.map((r) => r.type)).toEqual(expect.arrayContaining(CHILD_TYPES)),
+      { timeout: 30_000, interval: 20 },
     );
+
+    const { component, children } = childrenOf();
+    expect(component?.name).toBe("rollout-controller");
+    const types = children.map((r) => r.type);
+    expect(types).toEqual(expect.arrayContaining(CHILD_TYPES));
     const crdUrn = registered.find(
       (r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
     )?.urn;

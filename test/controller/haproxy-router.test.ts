@@ -54,12 +54,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, "haproxy.cfg"), config);
   haproxy = spawn("haproxy", ["-db", "-f", join(dir, "haproxy.cfg")], { stdio: "ignore" });
   const runtime = HaproxyRuntime.fromAddress(address);
-  for (let attempt = 0; ; attempt++) {
+  // HAProxy's start takes milliseconds idle and seconds on a loaded machine: wait up to 30 s.
+  for (const deadline = Date.now() + 30_000; ; ) {
     try {
       await runtime.showServers(backend);
       break;
     } catch (error) {
-      if (attempt > 50) throw error;
+      if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/controller/cli/commands.ts";
 import { KINDS } from "../../src/controller/kube/cluster.ts";
+import { CONTROLLER_METRICS } from "../../src/manifests/monitoring/metrics.ts";
 import { NAMESPACE } from "./support/fixtures.ts";
 import {
   createAgent,
@@ -61,6 +62,16 @@ async function opsUrl(child: Child): Promise<string> {
   return String(line?.ops);
 }
 
+/** Reconciles a controller process has finished, from its /metrics. */
+async function reconciles(ops: string): Promise<number> {
+  const text = await (await fetch(`${ops}/metrics`)).text();
+  const counts = text
+    .split("\n")
+    .filter((line) => line.startsWith(`${CONTROLLER_METRICS.reconcileDuration}_count`))
+    .map((line) => Number(line.split(" ").at(-1)));
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
 describe("controller process restart", () => {
   let harness: Harness;
   const children: Child[] = [];
@@ -96,8 +107,14 @@ describe("controller process restart", () => {
 
     const second = startProcess(harness);
     children.push(second);
-    await opsUrl(second);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const secondOps = await opsUrl(second);
+    // Not a fixed wait: the new process took the lease and reconciled the paused release.
+    await waitFor(
+      "the restarted process reconciled",
+      () => reconciles(secondOps),
+      (count) => count >= 2,
+      20_000,
+    );
     const after = await waitForStatus(harness, "still paused", () => true);
     expect(after.phase).toBe("Paused");
     expect(after.currentStepIndex).toBe(before.currentStepIndex);

@@ -112,11 +112,15 @@ export async function readStatus(harness: Harness, name = "ingest"): Promise<Age
   return (rollout?.status ?? {}) as AgentRolloutStatus;
 }
 
+/**
+ * Polls `read` until `accept` holds. The default deadline is generous on purpose: a release that
+ * takes 2 s on an idle machine can take ten times that on a loaded one, and only a hang should fail.
+ */
 export async function waitFor<T>(
   what: string,
   read: () => Promise<T>,
   accept: (value: T) => boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -193,6 +197,40 @@ export function recordReplicas(harness: Harness, deployment: string): number[] {
     if (typeof replicas === "number" && event.type !== "DELETED") seen.push(replicas);
   });
   return seen;
+}
+
+/** Each spec.replicas a Deployment was stored with, stamped with the controller's clock at that moment. */
+export function recordReplicasOnClock(
+  harness: Harness,
+  deployment: string,
+): Array<{ at: number; replicas: number }> {
+  const seen: Array<{ at: number; replicas: number }> = [];
+  harness.api.store.subscribe((event) => {
+    if (event.typeKey !== "apps/v1/deployments" || event.object.metadata.name !== deployment) return;
+    const replicas = (event.object.spec as { replicas?: number } | undefined)?.replicas;
+    if (typeof replicas === "number" && event.type !== "DELETED")
+      seen.push({ at: harness.clock.now(), replicas });
+  });
+  return seen;
+}
+
+/**
+ * Waits until the controller's clock moved on by `intervals` analysis intervals (1 s in the
+ * fixtures) and the leader reconciled at least that many more times: "nothing changed for N
+ * intervals" then means N chances to change, not a fixed sleep a busy machine may cut short.
+ */
+export async function waitForIntervals(
+  harness: Harness,
+  intervals: number,
+  intervalMs = 1000,
+): Promise<void> {
+  const reconciles = () => harness.apps.reduce((sum, app) => sum + (app.controller()?.reconciles ?? 0), 0);
+  const until = { clock: harness.clock.now() + intervals * intervalMs, reconciles: reconciles() + intervals };
+  await waitFor(
+    `${intervals} analysis intervals`,
+    async () => ({ clock: harness.clock.now(), reconciles: reconciles() }),
+    (now) => now.clock >= until.clock && now.reconciles >= until.reconciles,
+  );
 }
 
 export interface TrackSample {
