@@ -165,9 +165,8 @@ describe("release report files and page", () => {
     await page.goto(pathToFileURL(join(dir, "report.html")).href);
     const ready = () =>
       (globalThis as unknown as ReportPage).document.documentElement.dataset.charts === "ready";
-    await page.waitForFunction(ready, undefined, {
-      timeout: 10_000,
-    });
+    // A deadline for a hang, not a speed limit: a loaded machine renders slowly.
+    await page.waitForFunction(ready, undefined, { timeout: 60_000 });
 
     expect(problems).toEqual([]);
     // Self-contained: the page itself is the only thing loaded.

@@ -5,7 +5,7 @@
  * detached reaper does the same if the parent dies without a chance to clean up (SIGKILL).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +39,7 @@ export interface SupervisedProcess {
   readonly exited: Promise<ExitInfo>;
   /** Undefined while running. */
   exitInfo(): ExitInfo | undefined;
-  /** Signals the whole process group and waits for the exit. Idempotent. */
+  /** Signals the whole process group and waits until all of it has exited. Idempotent. */
   stop(options?: StopOptions): Promise<ExitInfo>;
   /** Last lines of the log, for error messages. */
   logTail(lines?: number): Promise<string>;
@@ -105,6 +105,36 @@ function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
     return false;
   }
 }
+
+/** Whether a process group still has a live member: from /proc (zombies waiting to be reaped do not count), else kill 0. */
+function groupAlive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command (which may hold spaces): state ppid pgrp …
+      const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(group) === pgid && state !== "Z") return true;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return false;
+}
+
+/** After SIGKILL, how long to wait for a group to be gone before giving up on it. */
+const KILLED_GROUP_WAIT_MS = 5000;
 
 export class ProcessSupervisor {
   /** Removed on stop; child processes may keep their data under it. */
@@ -190,8 +220,15 @@ export class ProcessSupervisor {
     const stop = async ({ signal = "SIGTERM", timeoutMs = 5000 }: StopOptions = {}): Promise<ExitInfo> => {
       if (info) return info;
       signalGroup(pid, signal);
+      const killAt = Date.now() + timeoutMs;
       const killer = setTimeout(() => signalGroup(pid, "SIGKILL"), timeoutMs);
       const result = await exited;
+      // The leader is gone; the rest of its group got the same signal and may still be on its
+      // way out (on a busy machine, for a while): done only when the whole group is.
+      while (groupAlive(pid) && Date.now() < killAt + KILLED_GROUP_WAIT_MS) {
+        if (Date.now() >= killAt) signalGroup(pid, "SIGKILL");
+        await sleep(20);
+      }
       clearTimeout(killer);
       return result;
     };
