@@ -13,6 +13,11 @@ export { CHROMIUM, launchChromium } from "../support/chromium.ts";
 export const RELEASE_TIMEOUT_MS = 150_000;
 /** Starting the sandbox (Prometheus, Alertmanager, HAProxy, agents, controller) and stopping it. */
 export const SANDBOX_HOOK_TIMEOUT_MS = 120_000;
+/**
+ * Requests a release run keeps sending after traffic settled (`tailRequests`), so the checks of
+ * where traffic ended always have this many, however slowly a loaded machine sends them.
+ */
+export const TAIL_REQUESTS = 40;
 
 export function otherTrack(track: Track | undefined): Track {
   return track === "green" ? "blue" : "green";

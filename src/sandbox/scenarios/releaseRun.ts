@@ -48,6 +48,16 @@ export interface ReleaseRunOptions {
    * blue-green scale-down delay or until enough requests went through. @default 0
    */
   minDurationMs?: number;
+  /**
+   * Keep the load running until at least this many requests were answered, however long that
+   * takes on a busy machine (bounded by the load's own cap). @default 0
+   */
+  minRequests?: number;
+  /**
+   * After traffic settled (the outcome, and after an abort traffic back on stable), keep the load
+   * running until at least this many requests were sent, besides the tail's time. @default 0
+   */
+  tailRequests?: number;
   /** Called with each sampled status, for the live view. */
   onTick?: (tick: ReleaseTick) => void;
 }
@@ -64,6 +74,8 @@ export interface ReleaseTick {
 const TICK_MS = 500;
 /** Load and sampling kept running after the outcome: requests then show where traffic went. */
 const TAIL_MS = 2000;
+/** How much longer than the timeout the load may run to reach `minRequests` / `tailRequests`. */
+const REQUEST_GOALS_GRACE_MS = 30_000;
 const PREVIEW_PROBE_MS = 100;
 
 /**
@@ -111,6 +123,12 @@ export async function stableVersion(sandbox: Sandbox, agent: string): Promise<st
   return image ? versionOfImage(image) : undefined;
 }
 
+function countSentFrom(samples: readonly RequestSample[], from: number): number {
+  let count = 0;
+  for (const sample of samples) if (sample.at >= from) count += 1;
+  return count;
+}
+
 function loadCounts(samples: readonly RequestSample[]): ReleaseReportInput["load"] {
   return { requests: samples.length, failed: samples.filter((sample) => !sample.ok).length };
 }
@@ -123,12 +141,20 @@ export async function runRelease(
   const startedAt = Date.now();
   const timeoutMs = options.timeoutMs ?? 180_000;
   const minDurationMs = options.minDurationMs ?? 0;
+  const goals = { requests: options.minRequests ?? 0, tail: options.tailRequests ?? 0 };
   const before = await sandbox.rollout(step.agent);
   const load: LoadRun = startLoad({
     url: `${sandbox.frontendUrl(step.agent)}/records`,
     ratePerSecond: options.ratePerSecond ?? 40,
-    durationMs: Math.max(timeoutMs, minDurationMs) + TAIL_MS,
+    durationMs:
+      Math.max(timeoutMs, minDurationMs) +
+      TAIL_MS +
+      (goals.requests || goals.tail ? REQUEST_GOALS_GRACE_MS : 0),
     maxConcurrency: 64,
+  });
+  let loadFinished = false;
+  void load.done.then(() => {
+    loadFinished = true;
   });
   let status = before.status;
   const strategyKind = Object.keys((before.object.spec as { strategy: object }).strategy)[0] ?? "";
@@ -157,15 +183,22 @@ export async function runRelease(
     // Until traffic settles (after an abort: until the new track's weight reads 0), then on
     // through the tail, so the timeline shows where traffic went; the load runs as long.
     let endAt = startedAt + timeoutMs;
-    let tail = false;
-    while (Date.now() < endAt) {
+    let settledAt: number | undefined;
+    // Once settled, the request goals may keep the run going past endAt (never past the load).
+    const goalsMet = () =>
+      settledAt !== undefined &&
+      load.samples.length >= goals.requests &&
+      countSentFrom(load.samples, settledAt) >= goals.tail;
+    while (Date.now() < endAt || (settledAt !== undefined && !goalsMet() && !loadFinished)) {
       await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-      const now = Date.now();
       try {
         status = (await sandbox.rollout(step.agent)).status;
       } catch {
         continue; // the API may be briefly unavailable in fault scenarios
       }
+      // Taken after the read: this status was stored before `now`, and the router had its
+      // weights before the controller wrote them, so a request sent from `now` on sees them.
+      const now = Date.now();
       recorder.record(now, status, load.samples);
       const recent = windowStats(load.samples, now - 5000, now);
       options.onTick?.({
@@ -176,8 +209,8 @@ export async function runRelease(
         requests: load.samples.length,
       });
       if (!duringDone && !recorder.outcome && step.during) duringDone = await step.during(sandbox, status);
-      if (recorder.settle(now, status) && !tail) {
-        tail = true;
+      if (recorder.settle(now, status) && settledAt === undefined) {
+        settledAt = now;
         endAt = Math.max(now + TAIL_MS, startedAt + minDurationMs);
       }
     }
