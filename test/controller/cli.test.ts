@@ -84,7 +84,7 @@ describe("agent-fleet rollout CLI", () => {
     const paused = await cli(harness, "pause", "ingest");
     expect(paused.out).toContain("controller: paused: weights held");
     const held = await readStatus(harness);
-    await sleep(600);
+    await sleep(5000); // 25 s of release time: past the step's 20 s pause, had the hold not held it
     const still = await readStatus(harness);
     expect(still.phase).toBe("Paused");
     expect(still.pause).toMatchObject({ reason: "UserPaused", by: "alice" });
@@ -95,7 +95,7 @@ describe("agent-fleet rollout CLI", () => {
     await waitForStatus(
       harness,
       "moving again",
-      (s) => s.phase !== "Paused" || (s.currentStepIndex ?? 0) > (held.currentStepIndex ?? 0),
+      (s) => (s.currentStepIndex ?? 0) > (held.currentStepIndex ?? 0),
     );
 
     const abort = await cli(harness, "abort", "ingest");
@@ -143,8 +143,30 @@ describe("agent-fleet rollout CLI", () => {
   });
 });
 
-/** Starts a release and waits until it runs past its first (manual) step. */
+/**
+ * Starts a release and waits until it runs past its first (manual) step. The second step waits
+ * 20 s of release time (4 s real), so a pause that holds it is seen holding it; the third waits an
+ * hour, so the release is still running when the test aborts it, however slow the machine.
+ */
 async function createAgentRelease(harness: Harness): Promise<void> {
+  await harness.cluster.patch(
+    KINDS.agentRollout,
+    { namespace: NAMESPACE, name: "ingest" },
+    {
+      spec: {
+        strategy: {
+          canary: {
+            steps: [
+              { setWeight: 20, pause: {} },
+              { setWeight: 50, pause: { durationSeconds: 20 } },
+              { setWeight: 80, pause: { durationSeconds: 3600 } },
+              { setWeight: 100 },
+            ],
+          },
+        },
+      },
+    },
+  );
   await releaseVersion(harness, "1.1.0");
   await waitForStatus(harness, "paused for promote", (s) => s.phase === "Paused" && s.weights?.green === 20);
   await cli(harness, "promote", "ingest");
