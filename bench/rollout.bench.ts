@@ -17,13 +17,13 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { table } from "../src/cli/summary.ts";
 import { KINDS } from "../src/controller/kube/cluster.ts";
 import type { AnalysisSpec } from "../src/crd/agentRollout.ts";
 import type { RequestSample } from "../src/sandbox/infra/load.ts";
 import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.ts";
 import { type ReleaseRecord, runRelease } from "../src/sandbox/scenarios/releaseRun.ts";
 import { waitUntilSettled } from "../src/sandbox/scenarios/run.ts";
+import { table } from "../src/text/table.ts";
 
 const { values: args } = parseArgs({
   options: {

@@ -1,18 +1,7 @@
 /** A readable plain-text summary of what a stack would deploy. */
 import type { FleetConfig } from "../config/index.ts";
 import type { RenderedFleet } from "../manifests/types.ts";
-
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
-}
+import { table } from "../text/table.ts";
 
 function shortVersion(version: string): string {
   return version.startsWith("sha256:") ? `${version.slice(0, 19)}…` : version;

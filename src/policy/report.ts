@@ -1,5 +1,5 @@
 /** The offline policy run as text: a readable table for terminals and CI logs, markdown for PR comments. */
-import { table } from "../cli/summary.ts";
+import { table } from "../text/table.ts";
 import type { PolicyRun } from "./evaluate.ts";
 import type { Finding } from "./types.ts";
 

@@ -2,8 +2,9 @@
  * Terminal output of a scenario: a live view of the running release (redrawn in place on a TTY,
  * one line per change otherwise) and the final summary table.
  */
-import { table } from "../../cli/summary.ts";
+
 import type { AgentRolloutStatus } from "../../crd/agentRollout.ts";
+import { table } from "../../text/table.ts";
 import type { ReleaseRecord, ReleaseTick } from "./releaseRun.ts";
 import type { ScenarioResult } from "./run.ts";
 
