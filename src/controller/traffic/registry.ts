@@ -20,7 +20,7 @@ export const ROUTER_FACTORIES: Record<RouterKind, (deps: RouterDependencies) => 
   haproxy: (deps) => {
     if (!deps.haproxyAddress)
       throw new Error(
-        "the haproxy router needs the HAProxy runtime API address (AGENTFLEET_HAPROXY_ADDRESS)",
+        "the haproxy router needs the HAProxy runtime API address: set HAPROXY_ADDRESS (host:port or socket path)",
       );
     return new HaproxyRouter(deps.haproxyAddress);
   },
