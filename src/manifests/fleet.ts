@@ -38,7 +38,7 @@ export function renderFleet(fleet: FleetConfig): RenderedFleet {
   ]);
   // Last line of defence, before anything is written or registered: duplicate identities and
   // objects the API server would reject, named with the config that produced them.
-  const origins = originsOf(fleet, {
+  const parts = {
     crds,
     autoscaling,
     clusters,
@@ -46,17 +46,12 @@ export function renderFleet(fleet: FleetConfig): RenderedFleet {
     controller,
     monitoring: monitoring.monitoringObjects,
     alerting: monitoring.alertingObjects,
-  });
+  };
+  const origins = originsOf(fleet, parts);
   assertObjectSet(objects, (object) => origins.get(object));
   return {
     objects,
-    crds,
-    autoscaling,
-    clusters,
-    agents,
-    controller,
-    monitoring: monitoring.monitoringObjects,
-    alerting: monitoring.alertingObjects,
+    ...parts,
     prometheusRules: monitoring.ruleFile,
     alertmanagerConfig: monitoring.alertmanagerConfig,
     dashboards: monitoring.dashboards,

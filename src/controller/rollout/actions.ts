@@ -27,15 +27,6 @@ import { decide, emit, type ReconcileContext } from "./context.ts";
 import { abortRelease, advanceStep, finishScaleDown, rollBack, switchBlueGreen } from "./decisions.ts";
 import { currentStep, idleTrack, isAborted } from "./phase.ts";
 
-export {
-  ACTION_ANNOTATIONS,
-  ACTION_TTL_MS,
-  ACTIONS,
-  type ManualAction,
-  type ManualActionName,
-  readManualAction,
-} from "./actionRequest.ts";
-
 interface Verdict {
   outcome: Exclude<ActionOutcome, "Superseded">;
   result: string;
