@@ -9,12 +9,12 @@
  * this tier proves the Kubernetes contract; the analysis against a real Prometheus scraping real
  * agents is proven in the sandbox tier (test/e2e), where the traffic is real.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BAD_ERRORS, FakePrometheus, GOOD } from "../controller/support/fakePrometheus.ts";
+import { type CliRun, runRolloutCli } from "../support/rolloutCliProcess.ts";
 import { auditEvents, isWrite } from "./support/audit.ts";
 import {
   CONTROLLER_NAMESPACE,
@@ -340,37 +340,10 @@ describe("the rollout controller on a real apiserver, with its own RBAC", () => 
   });
 });
 
-interface OperatorRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
 /** The CLI as an operator runs it: its own process, the admin kubeconfig. */
-function operator(by: string, command: string, ...args: string[]): Promise<OperatorRun> {
-  return new Promise((resolve) => {
-    execFile(
-      "node_modules/.bin/node",
-      [
-        "bin/agent-fleet.mjs",
-        "rollout",
-        command,
-        "ingest",
-        "-n",
-        NAMESPACE,
-        "--by",
-        by,
-        "--timeout",
-        "30",
-        ...args,
-      ],
-      { encoding: "utf8", timeout: 90_000, env: { ...process.env, KUBECONFIG: plane.adminKubeconfig } },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === "number" ? error.code : -1) : 0,
-          out: stdout,
-          err: stderr,
-        }),
-    );
+function operator(by: string, command: string, ...args: string[]): Promise<CliRun> {
+  return runRolloutCli([command, "ingest", "-n", NAMESPACE, "--by", by, "--timeout", "30", ...args], {
+    ...process.env,
+    KUBECONFIG: plane.adminKubeconfig,
   });
 }

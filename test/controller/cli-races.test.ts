@@ -3,11 +3,11 @@
  * (`bin/agent-fleet.mjs rollout …`) against the sandbox API and the controller: an abort is never
  * lost, a gate is never skipped, and success is only reported from the router's read-back.
  */
-import { execFile } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KINDS } from "../../src/controller/kube/cluster.ts";
 import { ACTION_ANNOTATIONS } from "../../src/controller/rollout/actionRequest.ts";
 import type { AgentRolloutStatus } from "../../src/crd/agentRollout.ts";
+import { type CliRun, runRolloutCli } from "../support/rolloutCliProcess.ts";
 import { NAMESPACE } from "./support/fixtures.ts";
 import {
   createAgent,
@@ -19,36 +19,9 @@ import {
   waitForStatus,
 } from "./support/harness.ts";
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/** One CLI process, as an operator runs it (asynchronous: the sandbox API runs in this process). */
-function cli(harness: Harness, by: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      "node_modules/.bin/node",
-      [
-        "bin/agent-fleet.mjs",
-        "rollout",
-        ...args,
-        "ingest",
-        "-n",
-        NAMESPACE,
-        "--server",
-        harness.api.url,
-        "--by",
-        by,
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-        resolve({ code, out: stdout, err: stderr });
-      },
-    );
-  });
+/** One CLI process, as an operator runs it. */
+function cli(harness: Harness, by: string, ...args: string[]): Promise<CliRun> {
+  return runRolloutCli([...args, "ingest", "-n", NAMESPACE, "--server", harness.api.url, "--by", by]);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
