@@ -327,10 +327,19 @@ describe("the rollout controller on a real apiserver, with its own RBAC", () => 
       "promote: Applied",
       "abort: Applied",
     ]);
-    const events = JSON.parse(plane.kubectl(["get", "events", "-n", NAMESPACE, "-o", "json"])) as {
-      items: Array<{ reason: string; message: string; reportingComponent?: string }>;
-    };
-    const reasons = events.items.filter((event) => event.reason.startsWith("ManualAction"));
+    // Events are recorded after the status patch: wait until both Applied ones are there.
+    const manualActionEvents = () =>
+      (
+        JSON.parse(plane.kubectl(["get", "events", "-n", NAMESPACE, "-o", "json"])) as {
+          items: Array<{ reason: string; message: string; reportingComponent?: string }>;
+        }
+      ).items.filter((event) => event.reason.startsWith("ManualAction"));
+    await waitFor(
+      "both ManualActionApplied events",
+      30_000,
+      () => manualActionEvents().filter((event) => event.reason === "ManualActionApplied").length >= 2,
+    );
+    const reasons = manualActionEvents();
     expect(reasons.filter((event) => event.reason === "ManualActionApplied")).toHaveLength(2);
     expect(
       reasons.filter((event) => event.reason === "ManualActionRefused").map((event) => event.message),

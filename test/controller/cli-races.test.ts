@@ -16,6 +16,7 @@ import {
   recordTrackUnderTraffic,
   releaseVersion,
   startHarness,
+  waitFor,
   waitForStatus,
 } from "./support/harness.ts";
 
@@ -108,7 +109,12 @@ describe("manual actions through the CLI, racing and with the controller down", 
       expect.stringMatching(/^Superseded: /),
       "Applied: aborted: all traffic to the stable track",
     ]);
-    const events = await refusalEvents(harness);
+    // The controller records Events after the status patch that the wait above saw: wait for them.
+    const events = await waitFor(
+      "the abort's Applied event",
+      () => refusalEvents(harness),
+      (all) => all.some((e) => e.startsWith("ManualActionApplied")),
+    );
     expect(events.filter((e) => e.startsWith("ManualActionSuperseded"))).toHaveLength(1);
     expect(events.filter((e) => e.startsWith("ManualActionApplied"))).toHaveLength(1);
   }, 120_000);
