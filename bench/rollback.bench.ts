@@ -13,7 +13,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { defaultAnalysisMetrics } from "../src/controller/analysis/templates.ts";
+import { defaultAnalysisMetrics } from "../src/contract/analysisQueries.ts";
 import { startControllerApp } from "../src/controller/app.ts";
 import { settingsFromEnv } from "../src/controller/config.ts";
 import { ClientNodeCluster, kubeConfigForServer } from "../src/controller/kube/clientNodeCluster.ts";
@@ -64,11 +64,7 @@ export function benchRollout(
   intervalSeconds = 1,
 ): KubeObject[] {
   const metrics = defaultAnalysisMetrics({
-    interval: "1m",
-    count: 1,
-    failureLimit: 0,
-    inconclusiveLimit: 3,
-    noData: "inconclusive",
+    intervalSeconds: 60,
     maxErrorRate: 0.01,
     maxLatencyP95Seconds: 1,
     minDataQuality: 0.95,

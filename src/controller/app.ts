@@ -5,6 +5,7 @@
 
 import type { Logger } from "pino";
 import { collectDefaultMetrics } from "prom-client";
+import { ROLLOUT_CONTROLLER } from "../contract/controller.ts";
 import { PrometheusProvider } from "./analysis/prometheus.ts";
 import type { MetricProvider } from "./analysis/provider.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -73,7 +74,7 @@ class LeaderRole {
 function buildCluster(settings: ControllerSettings, logger: Logger): Cluster {
   return new ClientNodeCluster(loadKubeConfig(settings.kubeApiServer), {
     requestTimeoutMs: settings.apiTimeoutMs,
-    userAgent: `agent-fleet-rollout-controller/${settings.identity}`,
+    userAgent: `${ROLLOUT_CONTROLLER}/${settings.identity}`,
     onRetry: (error, attempt) =>
       logger.warn({ err: errorMessage(error), attempt }, "API call failed; retrying"),
   });

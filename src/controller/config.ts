@@ -4,6 +4,8 @@
  */
 import { hostname } from "node:os";
 import { z } from "zod";
+import { ROLLOUT_CONTROLLER } from "../contract/controller.ts";
+import { CONTROLLER_OPS_PORT } from "../contract/ports.ts";
 
 const seconds = (fallback: number) =>
   z.coerce
@@ -24,7 +26,7 @@ const environmentSchema = z.object({
   POD_NAMESPACE: z.string().min(1).default("agent-fleet-system"),
   POD_NAME: z.string().min(1).default(`${hostname()}-${process.pid}`),
   LEADER_ELECTION: flag(true),
-  LEASE_NAME: z.string().min(1).default("agent-fleet-rollout-controller"),
+  LEASE_NAME: z.string().min(1).default(ROLLOUT_CONTROLLER),
   LEASE_DURATION_SECONDS: seconds(15),
   RENEW_DEADLINE_SECONDS: seconds(10),
   RETRY_PERIOD_SECONDS: seconds(2),
@@ -34,7 +36,7 @@ const environmentSchema = z.object({
   PROMETHEUS_BREAKER_OPEN_SECONDS: seconds(30),
   API_TIMEOUT_SECONDS: seconds(10),
   OPS_HOST: z.string().default("0.0.0.0"),
-  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(CONTROLLER_OPS_PORT),
   WORKERS: z.coerce.number().int().positive().default(4),
   RESYNC_SECONDS: seconds(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

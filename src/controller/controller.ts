@@ -4,6 +4,8 @@
  * publish its Events and audit lines, and requeue it when something is due or went wrong.
  */
 import type { Logger } from "pino";
+import { ROLLOUT_CONTROLLER } from "../contract/controller.ts";
+import { LABEL_KEYS } from "../contract/labels.ts";
 import type { MetricProvider } from "./analysis/provider.ts";
 import type { Clock } from "./clock.ts";
 import { type Cluster, KINDS, type KubeObject, keyOf, parseKey } from "./kube/cluster.ts";
@@ -12,7 +14,6 @@ import { eventAbout } from "./kube/events.ts";
 import { Informer } from "./kube/informer.ts";
 import { auditDecision } from "./log.ts";
 import type { ControllerMetrics } from "./ops/metrics.ts";
-import { CONTROLLER_NAME, MANAGED_BY_LABEL, ROLLOUT_LABEL } from "./rollout/context.ts";
 import { type ReconcileResult, reconcileRollout } from "./rollout/reconcile.ts";
 import type { RouterRegistry } from "./traffic/registry.ts";
 import { WorkQueue } from "./workQueue.ts";
@@ -74,11 +75,11 @@ export class RolloutController {
       this.deployments.push(
         new Informer(cluster, KINDS.deployment, {
           namespace,
-          labelSelector: `${MANAGED_BY_LABEL}=${CONTROLLER_NAME}`,
+          labelSelector: `${LABEL_KEYS.managedBy}=${ROLLOUT_CONTROLLER}`,
           resyncMs: this.options.resyncMs,
           logger,
           onEvent: (_type, object) => {
-            const owner = object.metadata.labels?.[ROLLOUT_LABEL];
+            const owner = object.metadata.labels?.[LABEL_KEYS.rollout];
             if (owner) this.queue.add(`${object.metadata.namespace}/${owner}`);
           },
         }),
@@ -237,7 +238,7 @@ export class RolloutController {
     try {
       await this.options.cluster.create(
         eventAbout(rollout, type, reason, message, {
-          component: CONTROLLER_NAME,
+          component: ROLLOUT_CONTROLLER,
           instance: this.options.identity,
         }),
       );

@@ -5,19 +5,7 @@
  * output with it, and the controller parses what it reads from the API with it.
  */
 import { z } from "zod";
-
-export const AGENT_ROLLOUT = {
-  group: "agentfleet.dev",
-  version: "v1alpha1",
-  kind: "AgentRollout",
-  plural: "agentrollouts",
-  singular: "agentrollout",
-  shortNames: ["ar"],
-} as const;
-export const AGENT_ROLLOUT_API_VERSION = `${AGENT_ROLLOUT.group}/${AGENT_ROLLOUT.version}`;
-
-export const TRACKS = ["blue", "green"] as const;
-export type Track = (typeof TRACKS)[number];
+import { TRACKS } from "../contract/agentRollout.ts";
 
 /** One analysis query. `query` is PromQL with `{{namespace}}`, `{{agent}}` and `{{track}}` placeholders. */
 export const analysisMetricSchema = z.object({

@@ -1,8 +1,9 @@
 /** The CustomResourceDefinition for AgentRollout, with its schema generated from the zod types. */
 import { z } from "zod";
-import { AGENT_ROLLOUT, agentRolloutSpecSchema, agentRolloutStatusSchema } from "../crd/agentRollout.ts";
+import { AGENT_ROLLOUT } from "../contract/agentRollout.ts";
+import { fleetLabels } from "../contract/labels.ts";
+import { agentRolloutSpecSchema, agentRolloutStatusSchema } from "../crd/agentRollout.ts";
 import { toStructuralSchema } from "../crd/openapi.ts";
-import { fleetLabels } from "./labels.ts";
 import type { KubeObject } from "./types.ts";
 
 export function buildAgentRolloutCrd(): KubeObject {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { defaultAnalysisMetrics, renderQuery } from "../../src/controller/analysis/templates.ts";
+import { defaultAnalysisMetrics, renderQuery } from "../../src/contract/analysisQueries.ts";
 import { analysis } from "./support/fixtures.ts";
 
 const labels = (track: string, pod: string) =>
@@ -69,11 +69,7 @@ describe("analysis PromQL templates", () => {
 
   it("builds the three checks from the stack config's thresholds", () => {
     const metrics = defaultAnalysisMetrics({
-      interval: "2m",
-      count: 3,
-      failureLimit: 1,
-      inconclusiveLimit: 3,
-      noData: "inconclusive",
+      intervalSeconds: 120,
       maxErrorRate: 0.02,
       maxLatencyP95Seconds: 1.5,
       minDataQuality: 0.9,

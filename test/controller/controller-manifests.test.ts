@@ -1,6 +1,7 @@
 /** The controller's Kubernetes objects, built from the real dev stack, and their monitoring contract. */
 import { describe, expect, it } from "vitest";
 import { loadStack } from "../../src/config/index.ts";
+import { CONTROLLER } from "../../src/contract/controller.ts";
 import { ControllerMetrics } from "../../src/controller/ops/metrics.ts";
 import {
   buildRolloutControllerMonitoring,
@@ -8,7 +9,6 @@ import {
   prometheusPeerOf,
   rolloutControllerSpec,
 } from "../../src/manifests/controller/index.ts";
-import { CONTROLLER } from "../../src/manifests/monitoring/metrics.ts";
 import type { KubeObject } from "../../src/manifests/types.ts";
 
 const fleet = loadStack("dev").fleet;

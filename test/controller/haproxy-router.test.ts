@@ -5,16 +5,16 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { haproxyBackendName } from "../../src/controller/traffic/haproxy/layout.ts";
 import {
   HaproxyRouter,
   inRotation,
   serverWeights,
   weightChangesInOrder,
-} from "../../src/controller/traffic/haproxy.ts";
+} from "../../src/controller/traffic/haproxy/router.ts";
+import { HaproxyRuntime, type HaproxyServerState } from "../../src/controller/traffic/haproxy/runtime.ts";
 import type { RouteTarget } from "../../src/controller/traffic/router.ts";
 import type { AgentRolloutSpec } from "../../src/crd/agentRollout.ts";
-import { haproxyBackendName } from "../../src/sandbox/gateway/naming.ts";
-import { HaproxyRuntime, type HaproxyServerState } from "../../src/sandbox/infra/haproxyRuntime.ts";
 import { agentRollout, NAMESPACE } from "./support/fixtures.ts";
 
 async function freePort(): Promise<number> {

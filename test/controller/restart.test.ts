@@ -4,9 +4,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CONTROLLER_METRICS } from "../../src/contract/metrics.ts";
 import { runCli } from "../../src/controller/cli/commands.ts";
 import { KINDS } from "../../src/controller/kube/cluster.ts";
-import { CONTROLLER_METRICS } from "../../src/manifests/monitoring/metrics.ts";
 import { NAMESPACE } from "./support/fixtures.ts";
 import {
   createAgent,

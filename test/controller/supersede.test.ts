@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LABEL_KEYS } from "../../src/contract/labels.ts";
 import { KINDS } from "../../src/controller/kube/cluster.ts";
-import { REVISION_LABEL } from "../../src/controller/rollout/context.ts";
 import { NAMESPACE } from "./support/fixtures.ts";
 import {
   createAgent,
@@ -40,7 +40,7 @@ describe("a new revision during a release", () => {
     let greenRevision: string | undefined = first.canaryRevision;
     harness.api.store.subscribe((event) => {
       if (event.typeKey !== "apps/v1/deployments" || event.object.metadata.name !== "ingest-green") return;
-      const revision = event.object.metadata.labels?.[REVISION_LABEL];
+      const revision = event.object.metadata.labels?.[LABEL_KEYS.revision];
       if (revision === greenRevision) return;
       greenRevision = revision;
       const traffic = storedTrackWeight(harness, "green");
@@ -57,7 +57,7 @@ describe("a new revision during a release", () => {
     expect(second.currentStepIndex).toBe(1);
     expect(harness.logs.audit("supersede")).toHaveLength(1);
     const green = await harness.cluster.get(KINDS.deployment, { namespace: NAMESPACE, name: "ingest-green" });
-    expect(green?.metadata.labels?.[REVISION_LABEL]).toBe(second.canaryRevision);
+    expect(green?.metadata.labels?.[LABEL_KEYS.revision]).toBe(second.canaryRevision);
     expect(second.stableRevision).toBe(first.stableRevision);
   });
 

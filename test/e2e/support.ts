@@ -2,7 +2,9 @@
  * Shared helpers of the end-to-end tests: what the sandbox runs now, and how the requests a
  * release saw read back.
  */
-import type { AgentRolloutStatus, Track } from "../../src/crd/agentRollout.ts";
+
+import type { Track } from "../../src/contract/agentRollout.ts";
+import type { AgentRolloutStatus } from "../../src/crd/agentRollout.ts";
 import type { RequestSample } from "../../src/sandbox/infra/load.ts";
 import type { Sandbox } from "../../src/sandbox/sandbox.ts";
 import { stableVersion } from "../../src/sandbox/scenarios/releaseRun.ts";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { AGENT_METRICS, CONTROLLER_METRICS } from "../../src/contract/metrics.ts";
 import {
   buildDashboardConfigMaps,
   buildDashboards,
 } from "../../src/manifests/monitoring/dashboards/index.ts";
 import { renderMonitoring } from "../../src/manifests/monitoring/index.ts";
-import { AGENT_METRICS, CONTROLLER_METRICS } from "../../src/manifests/monitoring/metrics.ts";
 import { stackFleet } from "./support/fleets.ts";
 import { metricNames, syntaxErrors, withGrafanaVariables } from "./support/promql.ts";
 

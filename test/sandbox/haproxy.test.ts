@@ -4,12 +4,12 @@
  * request while the drained agent shuts down.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LaunchedAgent, launchAgent } from "../../src/sandbox/agent/launch.ts";
 import {
   haproxyBackendName,
   SERVER_SLOTS_PER_TRACK,
   trackServerName,
-} from "../../src/sandbox/gateway/naming.ts";
+} from "../../src/controller/traffic/haproxy/layout.ts";
+import { type LaunchedAgent, launchAgent } from "../../src/sandbox/agent/launch.ts";
 import { type HaproxyGateway, startHaproxy } from "../../src/sandbox/infra/haproxy.ts";
 import { type RequestSample, runLoad, servedShare, startLoad } from "../../src/sandbox/infra/load.ts";
 import { ProcessSupervisor } from "../../src/sandbox/infra/processes.ts";

@@ -25,12 +25,9 @@ import {
   ServerConfiguration,
   Watch,
 } from "@kubernetes/client-node";
+import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../src/contract/agentRollout.ts";
 import { holdsFieldsWeSet } from "../../src/controller/kube/fieldsWeSet.ts";
-import {
-  AGENT_ROLLOUT,
-  AGENT_ROLLOUT_API_VERSION,
-  type AgentRolloutSpec,
-} from "../../src/crd/agentRollout.ts";
+import type { AgentRolloutSpec } from "../../src/crd/agentRollout.ts";
 import { lagMeter } from "./timing.ts";
 
 /** What one call answered: its HTTP status and, for a failure, the Status reason and message. */

@@ -3,8 +3,9 @@
  * controller name them. The config checks read names from here, so a suffix added to a builder is
  * checked (for collisions and length) without a second list to keep in step.
  */
+
+import { AGENT_ROLLOUT, TRACKS } from "../../contract/agentRollout.ts";
 import { trackName } from "../../controller/rollout/tracks.ts";
-import { AGENT_ROLLOUT, TRACKS } from "../../crd/agentRollout.ts";
 import { configMapName } from "../../manifests/agent/configMap.ts";
 import { isReleased, serviceNames } from "../../manifests/agent/services.ts";
 import type { Agent } from "../resolve.ts";

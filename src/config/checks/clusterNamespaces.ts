@@ -4,7 +4,7 @@
  * namespace that already serves something else: the fleet's Prometheus, the rollout controller,
  * a Gateway or the ingress pods, or one of Kubernetes' own.
  */
-import { CONTROLLER } from "../../manifests/monitoring/metrics.ts";
+import { CONTROLLER } from "../../contract/controller.ts";
 import type { ConfigProblem } from "../problems.ts";
 import type { FleetConfig } from "../resolve.ts";
 

@@ -3,8 +3,9 @@
  * from an agent id, and the label values built from it and from the version. The schema bounds
  * the raw fields; this checks what the builders actually make of them.
  */
-import { agentLabels } from "../../manifests/agent/labels.ts";
-import { LIMITS, labelValueProblem, nameRuleOf } from "../../manifests/invariants/kubeNames.ts";
+
+import { LIMITS, labelValueProblem, nameRuleOf } from "../../contract/kubernetesNames.ts";
+import { agentLabels } from "../../contract/labels.ts";
 import type { ConfigProblem } from "../problems.ts";
 import type { Agent, FleetConfig } from "../resolve.ts";
 import { agentObjects } from "./agentObjects.ts";

@@ -3,6 +3,8 @@
  * track under test, and turn the outcomes into measurements. A tick taken while the provider is
  * unreachable is *blind*: it is reported, never counted for or against the release.
  */
+
+import { type QueryVariables, renderQuery } from "../../contract/analysisQueries.ts";
 import type { AnalysisSpec, Measurement } from "../../crd/agentRollout.ts";
 import { errorMessage } from "../kube/errors.ts";
 import { type MeasurementPhase, measure, type QueryOutcome, tickVerdict } from "./evaluate.ts";
@@ -12,7 +14,6 @@ import {
   ProviderUnavailableError,
   QueryRejectedError,
 } from "./provider.ts";
-import { type QueryVariables, renderQuery } from "./templates.ts";
 
 export interface AnalysisTick {
   measurements: Measurement[];

@@ -1,5 +1,7 @@
 /** Text views of an AgentRollout for `status` and `watch` (pure: object in, lines out). */
-import type { AgentRolloutSpec, AgentRolloutStatus, Track } from "../../crd/agentRollout.ts";
+
+import { otherTrack, type Track } from "../../contract/agentRollout.ts";
+import type { AgentRolloutSpec, AgentRolloutStatus } from "../../crd/agentRollout.ts";
 import type { KubeObject } from "../kube/cluster.ts";
 import { desiredReplicasOf } from "../rollout/tracks.ts";
 
@@ -24,7 +26,7 @@ function stepLine(spec: AgentRolloutSpec | undefined, status: AgentRolloutStatus
       ? `, then pause ${step.pause.durationSeconds}s`
       : ", then wait for promote"
     : "";
-  const canary = status.activeTrack === "green" ? "blue" : "green";
+  const canary = otherTrack(status.activeTrack);
   const achieved = status.weights?.[canary] ?? 0;
   return `step      ${index + 1}/${steps.length}  ${bar(achieved)} ${achieved}% to ${canary} (step asks ${step?.setWeight}%${pause})`;
 }
@@ -50,7 +52,7 @@ export function renderRollout(rollout: KubeObject, tracks: Partial<Record<Track,
   const status = (rollout.status ?? {}) as AgentRolloutStatus;
   const strategy = spec?.strategy?.canary ? "canary" : spec?.strategy?.blueGreen ? "blueGreen" : "unknown";
   const active = status.activeTrack ?? "-";
-  const idle = status.activeTrack === "green" ? "blue" : "green";
+  const idle = otherTrack(status.activeTrack);
   const lines = [
     `AgentRollout ${rollout.metadata.namespace}/${rollout.metadata.name}   phase ${status.phase ?? "Pending"}   strategy ${strategy}   router ${spec?.traffic?.router ?? "-"}`,
     `revision  stable ${status.stableRevision ?? "-"} on ${active}${status.canaryRevision ? `   new ${status.canaryRevision} on ${idle}` : ""}${status.abortedRevision ? `   aborted ${status.abortedRevision}${status.abortedBy ? ` by ${status.abortedBy}` : ""}` : ""}`,

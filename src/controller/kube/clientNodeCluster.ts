@@ -21,6 +21,7 @@ import {
   setHeaderOptions,
   Watch,
 } from "@kubernetes/client-node";
+import { ROLLOUT_CONTROLLER } from "../../contract/controller.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "../resilience/retry.ts";
 import type {
   Cluster,
@@ -151,7 +152,7 @@ export interface ClientNodeClusterOptions {
   /** @default 10000 */
   requestTimeoutMs?: number;
   retry?: RetryPolicy;
-  /** Recorded by the API server as the writer of every change. @default "agent-fleet-rollout-controller" */
+  /** Recorded by the API server as the writer of every change. @default ROLLOUT_CONTROLLER */
   fieldManager?: string;
   /**
    * Each watch asks the server to end it after this long plus a random share of as much again
@@ -166,7 +167,7 @@ export interface ClientNodeClusterOptions {
    * API server may stay silent for a minute between bookmarks. @default 30
    */
   watchGraceSeconds?: number;
-  /** Sent as User-Agent (API audit logs show who called). @default "agent-fleet-rollout-controller" */
+  /** Sent as User-Agent (API audit logs show who called). @default ROLLOUT_CONTROLLER */
   userAgent?: string;
   onRetry?: (error: unknown, attempt: number) => void;
 }
@@ -197,10 +198,10 @@ export class ClientNodeCluster implements Cluster {
     this.options = {
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
       retry: options.retry ?? DEFAULT_RETRY,
-      fieldManager: options.fieldManager ?? "agent-fleet-rollout-controller",
+      fieldManager: options.fieldManager ?? ROLLOUT_CONTROLLER,
       watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
       watchGraceSeconds: options.watchGraceSeconds ?? 30,
-      userAgent: options.userAgent ?? "agent-fleet-rollout-controller",
+      userAgent: options.userAgent ?? ROLLOUT_CONTROLLER,
       onRetry: options.onRetry,
     };
     const server = kubeConfig.getCurrentCluster()?.server;

@@ -1,3 +1,4 @@
+import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../contract/agentRollout.ts";
 /**
  * The `Cluster` port: the only way the controller touches the Kubernetes API. The real adapter
  * (`clientNodeCluster.ts`) sits on `@kubernetes/client-node`; writes are conditional on
@@ -12,7 +13,11 @@ export interface Kind {
 }
 
 export const KINDS = {
-  agentRollout: { apiVersion: "agentfleet.dev/v1alpha1", kind: "AgentRollout", plural: "agentrollouts" },
+  agentRollout: {
+    apiVersion: AGENT_ROLLOUT_API_VERSION,
+    kind: AGENT_ROLLOUT.kind,
+    plural: AGENT_ROLLOUT.plural,
+  },
   deployment: { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments" },
   service: { apiVersion: "v1", kind: "Service", plural: "services" },
   httpRoute: { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", plural: "httproutes" },

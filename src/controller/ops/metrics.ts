@@ -3,8 +3,8 @@
  * the fleet's monitoring contract (`CONTROLLER_METRICS`), which its dashboards and alerts read.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { CONTROLLER_METRICS } from "../../contract/metrics.ts";
 import { type AgentRolloutStatus, type Measurement, ROLLOUT_PHASES } from "../../crd/agentRollout.ts";
-import { CONTROLLER_METRICS } from "../../manifests/monitoring/metrics.ts";
 
 export class ControllerMetrics {
   readonly registry = new Registry();

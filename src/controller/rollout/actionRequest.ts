@@ -12,21 +12,22 @@
  * Only one request fits on the object, so replacing one is a decision the CLI makes explicitly
  * (and names in `supersedes`) under optimistic concurrency, never last-writer-wins.
  */
+
+import { FLEET_PREFIX } from "../../contract/labels.ts";
 import type { ActionRecord, AgentRolloutSpec, AgentRolloutStatus } from "../../crd/agentRollout.ts";
-import { ANNOTATION_PREFIX } from "./context.ts";
 
 export const ACTIONS = ["promote", "abort", "pause", "resume"] as const;
 export type ManualActionName = (typeof ACTIONS)[number];
 
 export const ACTION_ANNOTATIONS = {
-  action: `${ANNOTATION_PREFIX}action`,
-  id: `${ANNOTATION_PREFIX}action-id`,
-  by: `${ANNOTATION_PREFIX}action-by`,
-  at: `${ANNOTATION_PREFIX}action-at`,
-  revision: `${ANNOTATION_PREFIX}action-revision`,
-  gate: `${ANNOTATION_PREFIX}action-gate`,
-  supersedes: `${ANNOTATION_PREFIX}action-supersedes`,
-  override: `${ANNOTATION_PREFIX}action-override`,
+  action: `${FLEET_PREFIX}action`,
+  id: `${FLEET_PREFIX}action-id`,
+  by: `${FLEET_PREFIX}action-by`,
+  at: `${FLEET_PREFIX}action-at`,
+  revision: `${FLEET_PREFIX}action-revision`,
+  gate: `${FLEET_PREFIX}action-gate`,
+  supersedes: `${FLEET_PREFIX}action-supersedes`,
+  override: `${FLEET_PREFIX}action-override`,
 } as const;
 
 /** Requests older than this with no recorded outcome are refused, not replayed (e.g. status was lost). */

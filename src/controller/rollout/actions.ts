@@ -25,7 +25,7 @@ import {
 } from "./actionRequest.ts";
 import { decide, emit, type ReconcileContext } from "./context.ts";
 import { abortRelease, advanceStep, finishScaleDown, rollBack, switchBlueGreen } from "./decisions.ts";
-import { currentStep, idleTrack, isAborted } from "./phase.ts";
+import { activeTrack, currentStep, idleTrack, isAborted } from "./phase.ts";
 
 interface Verdict {
   outcome: Exclude<ActionOutcome, "Superseded">;
@@ -41,7 +41,7 @@ function releaseTarget(context: ReconcileContext): Weights {
   const { status, spec } = context;
   if (status.canaryRevision && spec.strategy.canary)
     return weightsTo(idleTrack(status), currentStep(spec, status)?.setWeight ?? 0);
-  return weightsTo(status.activeTrack ?? "blue", 100);
+  return weightsTo(activeTrack(status), 100);
 }
 const refused = (result: string): Verdict => ({ outcome: "Refused", result });
 

@@ -3,13 +3,13 @@
  * create and size the track Deployments, point the active and preview Services' selectors (the
  * controller owns them whole, see traffic/serviceSelector.ts).
  */
-import type { Track } from "../../crd/agentRollout.ts";
+import type { Track } from "../../contract/agentRollout.ts";
 import { type Cluster, KINDS, type KubeObject } from "../kube/cluster.ts";
 import { isAlreadyExists } from "../kube/errors.ts";
 import { type RouteTarget, weightsHonoured } from "../traffic/router.ts";
 import { applySelector, sameSelector, selectorFor } from "../traffic/serviceSelector.ts";
 import type { ReconcileContext } from "./context.ts";
-import { idleTrack } from "./phase.ts";
+import { activeTrack, idleTrack } from "./phase.ts";
 import { buildTrackDeployment, observeTrack, planTracks, type TrackPlan, trackName } from "./tracks.ts";
 import { desiredWeights } from "./weights.ts";
 
@@ -25,7 +25,7 @@ export function routeTarget(context: ReconcileContext): RouteTarget {
     traffic: context.spec.traffic,
     owner: context.owner,
     podSelector: podSelectorOf(context),
-    stableTrack: context.status.activeTrack ?? "blue",
+    stableTrack: activeTrack(context.status),
     readyReplicas: {
       blue: context.tracks.blue?.readyReplicas ?? 0,
       green: context.tracks.green?.readyReplicas ?? 0,
@@ -106,7 +106,7 @@ async function actuateTrack(
 export async function actuateTracks(cluster: Cluster, context: ReconcileContext): Promise<void> {
   const plans = planTracks(context);
   // The stable (active) track first: it must be at full size before anything else moves.
-  const active = context.status.activeTrack ?? "blue";
+  const active = activeTrack(context.status);
   await actuateTrack(cluster, context, active, plans[active]);
   await actuateTrack(cluster, context, idleTrack(context.status), plans[idleTrack(context.status)]);
 }
@@ -136,7 +136,7 @@ async function pointService(
  */
 export async function syncServices(cluster: Cluster, context: ReconcileContext): Promise<void> {
   const { status, spec } = context;
-  const active = status.activeTrack ?? "blue";
+  const active = activeTrack(status);
   await pointService(
     cluster,
     context,

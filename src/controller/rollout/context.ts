@@ -3,15 +3,11 @@
  * draft the decision steps edit, and what to report once the status is persisted. Decision steps
  * are pure functions of it; I/O steps fill `tracks` and `weights` and perform the changes.
  */
-import type { AgentRolloutSpec, AgentRolloutStatus, Measurement, Track } from "../../crd/agentRollout.ts";
+
+import type { Track } from "../../contract/agentRollout.ts";
+import type { AgentRolloutSpec, AgentRolloutStatus, Measurement } from "../../crd/agentRollout.ts";
 import type { KubeObject, ObjectKey, OwnerReference } from "../kube/cluster.ts";
 import type { TrafficRouter, Weights } from "../traffic/router.ts";
-
-export const ANNOTATION_PREFIX = "agentfleet.dev/";
-export const REVISION_LABEL = "agentfleet.dev/revision";
-export const ROLLOUT_LABEL = "agentfleet.dev/rollout";
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-export const CONTROLLER_NAME = "agent-fleet-rollout-controller";
 
 /** A track's Deployment as observed. */
 export interface TrackState {

@@ -2,7 +2,9 @@
  * Release decisions: pure edits of the status draft (plus the event and audit entries they
  * cause). Nothing here talks to the cluster; the pipeline in reconcile.ts applies the results.
  */
-import type { AgentRolloutStatus, AnalysisSpec, Measurement, Track } from "../../crd/agentRollout.ts";
+
+import type { Track } from "../../contract/agentRollout.ts";
+import type { AgentRolloutStatus, AnalysisSpec, Measurement } from "../../crd/agentRollout.ts";
 import { isoTime, parseTime } from "../clock.ts";
 import { weightsHonoured, weightsTo } from "../traffic/router.ts";
 import { setCondition } from "./conditions.ts";

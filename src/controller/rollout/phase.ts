@@ -10,12 +10,14 @@
  * - `Aborted`      a user aborted the release.
  * Leaving Degraded/Aborted takes a new revision, a revert to the stable one, or `resume` (retry).
  */
+
+import type { Track } from "../../contract/agentRollout.ts";
+import { FIRST_TRACK, otherTrack } from "../../contract/agentRollout.ts";
 import type {
   AgentRolloutSpec,
   AgentRolloutStatus,
   CanaryStepSpec,
   RolloutPhase,
-  Track,
 } from "../../crd/agentRollout.ts";
 import { revisionOf } from "./revision.ts";
 
@@ -35,8 +37,14 @@ export function currentStep(spec: AgentRolloutSpec, status: AgentRolloutStatus):
   return spec.strategy.canary?.steps[status.currentStepIndex ?? 0];
 }
 
+/** The track serving the stable version (before any switch: the first track). */
+export function activeTrack(status: AgentRolloutStatus): Track {
+  return status.activeTrack ?? FIRST_TRACK;
+}
+
+/** The track a release runs on. */
 export function idleTrack(status: AgentRolloutStatus): Track {
-  return status.activeTrack === "green" ? "blue" : "green";
+  return otherTrack(status.activeTrack);
 }
 
 export function conditionIs(status: AgentRolloutStatus, type: string, value: "True" | "False"): boolean {

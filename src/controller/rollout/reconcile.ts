@@ -5,12 +5,11 @@
  * exactly what this pass decided.
  */
 import type { Logger } from "pino";
+import { AGENT_ROLLOUT_API_VERSION, type Track } from "../../contract/agentRollout.ts";
 import {
-  AGENT_ROLLOUT_API_VERSION,
   type AgentRolloutStatus,
   agentRolloutSpecSchema,
   agentRolloutStatusSchema,
-  type Track,
 } from "../../crd/agentRollout.ts";
 import type { MetricProvider } from "../analysis/provider.ts";
 import { type Clock, isoTime } from "../clock.ts";

@@ -8,7 +8,7 @@ import { isoTime } from "../clock.ts";
 import { weightsHonoured } from "../traffic/router.ts";
 import { getCondition, setCondition } from "./conditions.ts";
 import type { ReconcileContext } from "./context.ts";
-import { currentStep, derivePhase, idleTrack, isAborted } from "./phase.ts";
+import { activeTrack, currentStep, derivePhase, idleTrack, isAborted } from "./phase.ts";
 import { canonicalJson } from "./revision.ts";
 import { desiredWeights } from "./weights.ts";
 
@@ -40,7 +40,7 @@ function selectorText(context: ReconcileContext): string {
   const labels = {
     ...context.spec.selector.matchLabels,
     agent: context.spec.agent,
-    track: context.status.activeTrack ?? "blue",
+    track: activeTrack(context.status),
   };
   return Object.entries(labels)
     .sort(([a], [b]) => a.localeCompare(b))

@@ -4,18 +4,15 @@
  * under-scaled side); the canary track is sized by its weight (at least one pod); a track is
  * scaled to 0 only once the router reads back no traffic on it.
  */
-import type { AgentRolloutSpec, Track } from "../../crd/agentRollout.ts";
+
+import type { Track } from "../../contract/agentRollout.ts";
+import { ROLLOUT_CONTROLLER } from "../../contract/controller.ts";
+import { LABEL_KEYS } from "../../contract/labels.ts";
+import type { AgentRolloutSpec } from "../../crd/agentRollout.ts";
 import { KINDS, type KubeObject } from "../kube/cluster.ts";
 import { sizesReplicas, type TrafficRouter } from "../traffic/router.ts";
-import {
-  CONTROLLER_NAME,
-  MANAGED_BY_LABEL,
-  REVISION_LABEL,
-  type ReconcileContext,
-  ROLLOUT_LABEL,
-  type TrackState,
-} from "./context.ts";
-import { currentStep, idleTrack } from "./phase.ts";
+import type { ReconcileContext, TrackState } from "./context.ts";
+import { activeTrack, currentStep, idleTrack } from "./phase.ts";
 
 /**
  * Pods per track at full size: the autoscaler's `spec.replicas` (or `minReplicas` before one was
@@ -51,7 +48,7 @@ export function trackPodLabels(
     ...spec.selector.matchLabels,
     agent: spec.agent,
     track,
-    [REVISION_LABEL]: revision,
+    [LABEL_KEYS.revision]: revision,
   };
 }
 
@@ -69,9 +66,9 @@ export function buildTrackDeployment(context: ReconcileContext, track: Track, re
         ...spec.selector.matchLabels,
         agent: spec.agent,
         track,
-        [REVISION_LABEL]: desiredRevision,
-        [ROLLOUT_LABEL]: key.name,
-        [MANAGED_BY_LABEL]: CONTROLLER_NAME,
+        [LABEL_KEYS.revision]: desiredRevision,
+        [LABEL_KEYS.rollout]: key.name,
+        [LABEL_KEYS.managedBy]: ROLLOUT_CONTROLLER,
       },
       ownerReferences: [owner],
     },
@@ -96,7 +93,7 @@ export function observeTrack(object: KubeObject | undefined): TrackState | undef
   const current = (shape.status?.observedGeneration ?? 0) >= (object.metadata.generation ?? 1);
   return {
     object,
-    revision: object.metadata.labels?.[REVISION_LABEL],
+    revision: object.metadata.labels?.[LABEL_KEYS.revision],
     replicas: shape.spec?.replicas ?? 1,
     readyReplicas: current ? (shape.status?.readyReplicas ?? 0) : 0,
   };
@@ -136,7 +133,7 @@ function idlePlan(context: ReconcileContext): TrackPlan {
 }
 
 export function planTracks(context: ReconcileContext): Record<Track, TrackPlan> {
-  const active = context.status.activeTrack ?? "blue";
+  const active = activeTrack(context.status);
   const activePlan: TrackPlan = {
     replicas: context.desiredReplicas,
     desiredTemplate: context.status.stableRevision === context.desiredRevision,

@@ -5,7 +5,7 @@
  */
 import { type Weights, weightsTo } from "../traffic/router.ts";
 import type { ReconcileContext } from "./context.ts";
-import { currentStep, idleTrack } from "./phase.ts";
+import { activeTrack, currentStep, idleTrack } from "./phase.ts";
 import { canaryReplicas } from "./tracks.ts";
 
 /** The canary share this step asks for, capped by what the canary track can carry right now. */
@@ -24,7 +24,7 @@ function canaryShare(context: ReconcileContext): number {
 
 export function desiredWeights(context: ReconcileContext): Weights {
   const { status, weights, tracks, desiredReplicas } = context;
-  const active = status.activeTrack ?? "blue";
+  const active = activeTrack(status);
   if (status.pause && weights) return weights;
   if (status.canaryRevision) {
     if (context.spec.strategy.canary) return weightsTo(idleTrack(status), canaryShare(context));

@@ -3,7 +3,10 @@
  * would treat `spec.rules` as one atomic list, so nobody else may write it), with weighted
  * backends on the `<agent>-blue` and `<agent>-green` Services.
  */
-import type { Track, TrafficSpec } from "../../crd/agentRollout.ts";
+
+import type { Track } from "../../contract/agentRollout.ts";
+import { ROLLOUT_CONTROLLER } from "../../contract/controller.ts";
+import type { TrafficSpec } from "../../crd/agentRollout.ts";
 import { type Cluster, KINDS, type KubeObject } from "../kube/cluster.ts";
 import { isConflict } from "../kube/errors.ts";
 import { holdsFieldsWeSet } from "../kube/fieldsWeSet.ts";
@@ -15,8 +18,6 @@ import {
   type Weights,
   weightsTo,
 } from "./router.ts";
-
-export const CONTROLLER_MANAGER = "agent-fleet-rollout-controller";
 
 interface BackendRef {
   name: string;
@@ -44,7 +45,7 @@ export function renderHttpRoute(target: RouteTarget, weights: Weights): KubeObje
     metadata: {
       name: route.name,
       namespace: target.namespace,
-      labels: { agent: target.agent, "app.kubernetes.io/managed-by": CONTROLLER_MANAGER },
+      labels: { agent: target.agent, "app.kubernetes.io/managed-by": ROLLOUT_CONTROLLER },
       ownerReferences: [target.owner],
     },
     spec: {

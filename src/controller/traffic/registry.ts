@@ -2,7 +2,7 @@
 import type { TrafficSpec } from "../../crd/agentRollout.ts";
 import type { Cluster } from "../kube/cluster.ts";
 import { GatewayApiRouter } from "./gatewayApi.ts";
-import { HaproxyRouter } from "./haproxy.ts";
+import { HaproxyRouter } from "./haproxy/router.ts";
 import { ReplicaRatioRouter } from "./replicaRatio.ts";
 import type { RouterKind, TrafficRouter } from "./router.ts";
 import { ServiceSelectorRouter } from "./serviceSelector.ts";

@@ -4,7 +4,8 @@
  * reads them back from the data plane. Features a router lacks are absent capabilities (the
  * optional interfaces below), checked before use, never silent no-ops.
  */
-import type { Track, TrafficSpec } from "../../crd/agentRollout.ts";
+import type { Track } from "../../contract/agentRollout.ts";
+import type { TrafficSpec } from "../../crd/agentRollout.ts";
 import type { OwnerReference } from "../kube/cluster.ts";
 
 /** Percent of traffic per track, as the data plane is configured (or achieves) it. */

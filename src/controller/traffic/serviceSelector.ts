@@ -7,7 +7,7 @@
  * selector; the controller server-side-applies the whole selector (the agent's pod labels plus
  * `track`) with its own field manager, forcing once to take it over from an older render.
  */
-import type { Track } from "../../crd/agentRollout.ts";
+import type { Track } from "../../contract/agentRollout.ts";
 import { type Cluster, KINDS, type ObjectKey } from "../kube/cluster.ts";
 import {
   type RouteTarget,

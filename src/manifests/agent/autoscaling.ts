@@ -5,10 +5,10 @@
  * target means no two autoscalers fight over the replica count.
  */
 import { type Agent, type Autoscaling, parseDuration } from "../../config/index.ts";
-import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../crd/agentRollout.ts";
+import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../contract/agentRollout.ts";
+import { agentLabels } from "../../contract/labels.ts";
 import { scheduleMetrics } from "../autoscaling/schedules.ts";
 import type { KubeObject } from "../types.ts";
-import { agentLabels } from "./labels.ts";
 import { isReleased } from "./services.ts";
 
 /** Names the adapter exposes on custom.metrics.k8s.io (see autoscaling/adapterRules.ts). */

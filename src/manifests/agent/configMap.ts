@@ -1,7 +1,7 @@
 /** `dataProcessing` → a ConfigMap the pod reads as `DATA_CONFIG_<KEY>` environment variables. */
 import type { Agent } from "../../config/index.ts";
+import { agentLabels } from "../../contract/labels.ts";
 import type { KubeObject } from "../types.ts";
-import { agentLabels } from "./labels.ts";
 
 export function configMapName(agent: Agent): string {
   return `${agent.id}-config`;

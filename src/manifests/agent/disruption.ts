@@ -1,7 +1,7 @@
 /** PodDisruptionBudget over all pods of an agent (both tracks): voluntary evictions one pod at a time. */
 import type { Agent } from "../../config/index.ts";
+import { agentLabels, agentSelector } from "../../contract/labels.ts";
 import type { KubeObject } from "../types.ts";
-import { agentLabels, agentSelector } from "./labels.ts";
 
 export function buildPdb(agent: Agent): KubeObject {
   return {

@@ -3,9 +3,9 @@
  * controller (it owns `spec.rules` as a whole, so Pulumi must never write it).
  */
 import type { Agent, Cluster } from "../../config/index.ts";
-import { HTTP_PORT } from "../ports.ts";
+import { agentLabels } from "../../contract/labels.ts";
+import { HTTP_PORT } from "../../contract/ports.ts";
 import type { KubeObject } from "../types.ts";
-import { agentLabels } from "./labels.ts";
 
 export function buildHttpRoute(agent: Agent, cluster: Cluster): KubeObject | undefined {
   if (!agent.route || !cluster.gateway || agent.strategy.type !== "rolling") return undefined;

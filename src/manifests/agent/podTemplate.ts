@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { type Agent, type Cluster, REGULATED_TAGS } from "../../config/index.ts";
-import { AGENT_PORTS } from "../ports.ts";
+import { agentLabels, CONFIG_HASH_ANNOTATION } from "../../contract/labels.ts";
+import { AGENT_PORTS, HEALTH_PATHS, HTTP_PORT } from "../../contract/ports.ts";
 import { configMapName, dataConfigEnvName } from "./configMap.ts";
-import { agentLabels } from "./labels.ts";
 import { containerResources, GPU_RESOURCE, storageResources } from "./resources.ts";
 
 export const RUN_AS_USER = 10001;
@@ -38,14 +38,14 @@ function env(agent: Agent) {
 
 const PROBES = {
   livenessProbe: {
-    httpGet: { path: "/health/liveness", port: 8080 },
+    httpGet: { path: HEALTH_PATHS.liveness, port: HTTP_PORT },
     initialDelaySeconds: 30,
     periodSeconds: 10,
     timeoutSeconds: 5,
     failureThreshold: 3,
   },
   readinessProbe: {
-    httpGet: { path: "/health/readiness", port: 8080 },
+    httpGet: { path: HEALTH_PATHS.readiness, port: HTTP_PORT },
     initialDelaySeconds: 5,
     periodSeconds: 5,
     timeoutSeconds: 3,
@@ -89,7 +89,7 @@ export function buildPodTemplate(agent: Agent, cluster: Cluster) {
   return {
     metadata: {
       labels,
-      annotations: { "agentfleet.dev/config-hash": configHash(agent) },
+      annotations: { [CONFIG_HASH_ANNOTATION]: configHash(agent) },
     },
     spec: {
       serviceAccountName: agent.id,

@@ -10,9 +10,9 @@
  * controller applies the whole selector (agent labels + `track`) with its own field manager.
  */
 import type { Agent } from "../../config/index.ts";
-import { AGENT_PORTS } from "../ports.ts";
+import { agentLabels, agentSelector } from "../../contract/labels.ts";
+import { AGENT_PORTS } from "../../contract/ports.ts";
 import type { KubeObject } from "../types.ts";
-import { agentLabels, agentSelector } from "./labels.ts";
 
 /**
  * The selector key the rollout controller moves between tracks. The controller owns the whole

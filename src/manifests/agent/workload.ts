@@ -12,17 +12,12 @@ import {
   type Cluster,
   parseDuration,
 } from "../../config/index.ts";
-import { defaultAnalysisMetrics } from "../../controller/analysis/templates.ts";
-import {
-  AGENT_ROLLOUT,
-  AGENT_ROLLOUT_API_VERSION,
-  type AgentRolloutSpec,
-  type AnalysisSpec,
-  type CanaryStepSpec,
-} from "../../crd/agentRollout.ts";
-import { GRPC_PORT, HTTP_PORT } from "../ports.ts";
+import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION, ROLLING_TRACK } from "../../contract/agentRollout.ts";
+import { defaultAnalysisMetrics } from "../../contract/analysisQueries.ts";
+import { agentLabels, agentSelector } from "../../contract/labels.ts";
+import { GRPC_PORT, HTTP_PORT } from "../../contract/ports.ts";
+import type { AgentRolloutSpec, AnalysisSpec, CanaryStepSpec } from "../../crd/agentRollout.ts";
 import type { KubeObject } from "../types.ts";
-import { agentLabels, agentSelector, ROLLING_TRACK } from "./labels.ts";
 import { buildPodTemplate } from "./podTemplate.ts";
 import { serviceNames } from "./services.ts";
 
@@ -54,7 +49,7 @@ export function analysisSpec(analysis: Analysis): AnalysisSpec {
     failureLimit: analysis.failureLimit,
     inconclusiveLimit: analysis.inconclusiveLimit,
     noData: analysis.noData,
-    metrics: defaultAnalysisMetrics(analysis),
+    metrics: defaultAnalysisMetrics({ ...analysis, intervalSeconds: seconds(analysis.interval) }),
   };
 }
 

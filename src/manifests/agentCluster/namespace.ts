@@ -1,5 +1,5 @@
 import type { Cluster, FleetConfig } from "../../config/index.ts";
-import { fleetLabels } from "../labels.ts";
+import { fleetLabels } from "../../contract/labels.ts";
 import type { KubeObject } from "../types.ts";
 
 /** One Namespace per agent cluster, enforcing the `restricted` Pod Security Standard. */

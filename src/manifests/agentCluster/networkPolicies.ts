@@ -4,8 +4,8 @@
  * Externally reachable agents additionally accept traffic from anywhere on their HTTP port.
  */
 import type { Cluster, FleetConfig } from "../../config/index.ts";
-import { fleetLabels } from "../labels.ts";
-import { GRPC_PORT, HTTP_PORT } from "../ports.ts";
+import { fleetLabels } from "../../contract/labels.ts";
+import { GRPC_PORT, HTTP_PORT } from "../../contract/ports.ts";
 import type { KubeObject } from "../types.ts";
 import { agentsIn } from "./quota.ts";
 

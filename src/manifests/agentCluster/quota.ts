@@ -8,8 +8,8 @@ import {
   parseBytes,
   parseCpu,
 } from "../../config/index.ts";
+import { fleetLabels } from "../../contract/labels.ts";
 import { GPU_RESOURCE, peakPods, podRequests } from "../agent/resources.ts";
-import { fleetLabels } from "../labels.ts";
 import type { KubeObject } from "../types.ts";
 
 export function agentsIn(cluster: Cluster, fleet: FleetConfig): Agent[] {

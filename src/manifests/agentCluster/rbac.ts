@@ -4,8 +4,8 @@
  * listed explicitly; no role gets `*`, and only admin may read Secrets.
  */
 import type { Cluster, FleetConfig, RbacGroups } from "../../config/index.ts";
-import { AGENT_ROLLOUT } from "../../crd/agentRollout.ts";
-import { fleetLabels } from "../labels.ts";
+import { AGENT_ROLLOUT } from "../../contract/agentRollout.ts";
+import { fleetLabels } from "../../contract/labels.ts";
 import type { KubeObject } from "../types.ts";
 import { agentsIn } from "./quota.ts";
 

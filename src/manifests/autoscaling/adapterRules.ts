@@ -7,8 +7,8 @@
  */
 import { stringify } from "yaml";
 import type { FleetConfig } from "../../config/index.ts";
+import { fleetLabels } from "../../contract/labels.ts";
 import { CUSTOM_METRICS } from "../agent/autoscaling.ts";
-import { fleetLabels } from "../labels.ts";
 import type { KubeObject } from "../types.ts";
 import { SCHEDULE_METRIC, SCHEDULE_SERIES } from "./schedules.ts";
 

@@ -25,7 +25,6 @@ export {
   type RolloutControllerSpec,
   rolloutControllerSpec,
 } from "./spec.ts";
-export { METRICS_PORT } from "./workload.ts";
 
 export function buildRolloutControllerObjects(spec: RolloutControllerSpec): KubeObject[] {
   return [

@@ -3,7 +3,7 @@
  * ClusterRole but are granted only through RoleBindings in the agent namespaces, so the
  * controller has no cluster-wide access; the Lease needs a Role in its own namespace.
  */
-import { AGENT_ROLLOUT } from "../../crd/agentRollout.ts";
+import { AGENT_ROLLOUT } from "../../contract/agentRollout.ts";
 import type { KubeObject } from "../types.ts";
 import { controllerLabels, type RolloutControllerSpec } from "./spec.ts";
 

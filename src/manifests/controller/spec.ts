@@ -4,7 +4,7 @@
  * PodMonitor, alerts and dashboards find the controller without further wiring.
  */
 import type { FleetConfig } from "../../config/index.ts";
-import { CONTROLLER } from "../monitoring/metrics.ts";
+import { CONTROLLER, ROLLOUT_CONTROLLER } from "../../contract/controller.ts";
 
 export interface RolloutControllerSpec {
   /** Namespace the controller runs in (its Lease lives there too). @default "agent-fleet-system" */
@@ -23,7 +23,7 @@ export interface RolloutControllerSpec {
   monitoringNamespace: string;
   /** Replicas; one leads, the others stand by. @default 2 */
   replicas: number;
-  /** @default "agent-fleet-rollout-controller" */
+  /** @default ROLLOUT_CONTROLLER (src/contract/controller.ts) */
   leaseName: string;
   environment: string;
   /** @default "info" */
@@ -59,7 +59,7 @@ export function rolloutControllerSpec(fleet: FleetConfig): RolloutControllerSpec
     prometheusPeer: prometheusPeerOf(prometheusUrl),
     monitoringNamespace: fleet.monitoring.namespace,
     replicas: 2,
-    leaseName: "agent-fleet-rollout-controller",
+    leaseName: ROLLOUT_CONTROLLER,
     environment: fleet.environment,
     logLevel: "info",
   };

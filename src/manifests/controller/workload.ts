@@ -3,11 +3,10 @@
  * NetworkPolicies. The container runs non-root with a read-only root filesystem: Node 24 runs the
  * TypeScript sources without writing a compile cache (see src/controller/Dockerfile).
  */
-import { CONTROLLER } from "../monitoring/metrics.ts";
+import { CONTROLLER } from "../../contract/controller.ts";
+import { CONTROLLER_OPS_PORT } from "../../contract/ports.ts";
 import type { KubeObject } from "../types.ts";
 import { controllerLabels, type PrometheusPeer, type RolloutControllerSpec } from "./spec.ts";
-
-export const METRICS_PORT = 8080;
 
 export function buildControllerNamespace(spec: RolloutControllerSpec): KubeObject {
   return {
@@ -32,7 +31,7 @@ function env(spec: RolloutControllerSpec) {
     { name: "WATCH_NAMESPACES", value: spec.watchNamespaces.join(",") },
     { name: "PROMETHEUS_URL", value: spec.prometheusUrl },
     { name: "LEASE_NAME", value: spec.leaseName },
-    { name: "OPS_PORT", value: String(METRICS_PORT) },
+    { name: "OPS_PORT", value: String(CONTROLLER_OPS_PORT) },
     { name: "LOG_LEVEL", value: spec.logLevel },
   ];
 }
@@ -71,7 +70,7 @@ export function buildControllerDeployment(spec: RolloutControllerSpec): KubeObje
               name: "controller",
               image: spec.image,
               env: env(spec),
-              ports: [{ name: CONTROLLER.port, containerPort: METRICS_PORT, protocol: "TCP" }],
+              ports: [{ name: CONTROLLER.port, containerPort: CONTROLLER_OPS_PORT, protocol: "TCP" }],
               livenessProbe: probe("/healthz", 10),
               readinessProbe: probe("/readyz", 5),
               resources: {
@@ -135,7 +134,7 @@ export function buildControllerNetworkPolicies(spec: RolloutControllerSpec): Kub
     policy("allow-scrape", {
       podSelector: pods,
       policyTypes: ["Ingress"],
-      ingress: [{ from: [monitoring], ports: [{ protocol: "TCP", port: METRICS_PORT }] }],
+      ingress: [{ from: [monitoring], ports: [{ protocol: "TCP", port: CONTROLLER_OPS_PORT }] }],
     }),
     policy("allow-egress", {
       podSelector: pods,

@@ -5,9 +5,10 @@
  * are checked on the result, where the render and `pulumi up` both pass, and again by the policy
  * pack on what the engine was actually given.
  */
+
+import { labelChecks } from "../../contract/kubernetesNames.ts";
 import type { KubeObject } from "../types.ts";
 import { describeObject, duplicateObjects } from "./duplicates.ts";
-import { labelChecks } from "./kubeNames.ts";
 import { objectLimitProblems } from "./objectLimits.ts";
 
 export { describeObject } from "./duplicates.ts";

@@ -4,8 +4,9 @@
  * Secrets. Sizes are counted as the server counts them: bytes, not characters, and decoded bytes
  * for base64 fields.
  */
+
+import { type LabelChecks, LIMITS, labelChecks, nameRuleOf, quote } from "../../contract/kubernetesNames.ts";
 import type { KubeObject } from "../types.ts";
-import { type LabelChecks, LIMITS, labelChecks, nameRuleOf, quote } from "./kubeNames.ts";
 
 export interface FieldProblem {
   /** The field as a path (`metadata.labels["version"]`). */

@@ -9,7 +9,7 @@
  */
 import { stringify } from "yaml";
 import type { FleetConfig } from "../../config/index.ts";
-import { fleetLabels } from "../labels.ts";
+import { fleetLabels } from "../../contract/labels.ts";
 import type { KubeObject } from "../types.ts";
 import type { AlertmanagerConfig } from "./alertmanager.ts";
 

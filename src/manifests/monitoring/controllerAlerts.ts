@@ -4,7 +4,8 @@
  * (an `AgentRollout` is named after its agent).
  */
 import type { FleetConfig } from "../../config/index.ts";
-import { CONTROLLER, CONTROLLER_METRICS } from "./metrics.ts";
+import { CONTROLLER } from "../../contract/controller.ts";
+import { CONTROLLER_METRICS } from "../../contract/metrics.ts";
 import type { AlertingRule, RuleGroup } from "./ruleTypes.ts";
 
 const C = CONTROLLER_METRICS;

@@ -1,47 +1,9 @@
 /**
- * Metric names: the agent contract (REQUIREMENTS.md §3), the rollout controller's metrics, the
- * Kubernetes series the resource alerts read, and the series our own recording rules produce.
- * Dashboards and rules both read these, so a rename happens in one place.
+ * Series the monitoring stack derives from the metric contract (src/contract/metrics.ts): the
+ * selections the presence alerts read and the series our own recording rules produce. Dashboards
+ * and rules both read these, so a rename happens in one place.
  */
-import { AGENT_PORTS } from "../ports.ts";
-
-/** What every agent exposes on `http-metrics` (labels `namespace`, `agent`, `track`, `pod`). */
-export const AGENT_METRICS = {
-  processed: "agent_records_processed_total",
-  failed: "agent_records_failed_total",
-  bytes: "agent_bytes_processed_total",
-  latency: "agent_processing_latency_seconds",
-  inputQueue: "agent_input_queue_depth",
-  outputQueue: "agent_output_queue_depth",
-  activeStreams: "agent_active_streams",
-  quality: "agent_data_quality_score",
-  /** 0 healthy, 1 degraded, 2 unhealthy. */
-  health: "agent_health_status",
-} as const;
-
-/**
- * The rollout controller's metrics. `agentfleet_rollout_phase{namespace,rollout,phase}` is 1 for the
- * current phase (kube-state-metrics style); `agentfleet_leader` is 1 on the replica holding the
- * leader Lease and 0 on the others.
- */
-export const CONTROLLER_METRICS = {
-  phase: "agentfleet_rollout_phase",
-  weight: "agentfleet_rollout_weight",
-  reconcileErrors: "agentfleet_reconcile_errors_total",
-  reconcileDuration: "agentfleet_reconcile_duration_seconds",
-  leader: "agentfleet_leader",
-} as const;
-
-/** Where the controller runs and how its pods are labelled (the controller's contract). */
-export const CONTROLLER = {
-  namespace: "agent-fleet-system",
-  name: "agent-fleet-controller",
-  podLabel: { "app.kubernetes.io/name": "agent-fleet-controller" },
-  port: "metrics",
-} as const;
-
-/** Agents' metrics port name and path (REQUIREMENTS.md §1). */
-export const AGENT_METRICS_PORT = { name: AGENT_PORTS[0].name, path: "/metrics" } as const;
+import { AGENT_METRICS, countOf } from "../../contract/metrics.ts";
 
 /**
  * Any series of the metric contract, one name per metric (the histogram by its `_count`, not its
@@ -52,7 +14,7 @@ export const ANY_AGENT_SERIES = `{__name__=~"${[
   AGENT_METRICS.processed,
   AGENT_METRICS.failed,
   AGENT_METRICS.bytes,
-  `${AGENT_METRICS.latency}_count`,
+  countOf(AGENT_METRICS.latency),
   AGENT_METRICS.inputQueue,
   AGENT_METRICS.outputQueue,
   AGENT_METRICS.activeStreams,

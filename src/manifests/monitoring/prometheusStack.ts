@@ -6,7 +6,7 @@
  * component installs.
  */
 import { type FleetConfig, parseBytes } from "../../config/index.ts";
-import { fleetLabels } from "../labels.ts";
+import { fleetLabels } from "../../contract/labels.ts";
 import type { KubeObject } from "../types.ts";
 
 const NAME = "agent-fleet-prometheus";

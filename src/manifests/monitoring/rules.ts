@@ -3,8 +3,8 @@
  * runbook links added centrally; and the `PrometheusRule` objects that carry them, one per area.
  */
 import type { FleetConfig } from "../../config/index.ts";
+import { fleetLabels } from "../../contract/labels.ts";
 import { scheduleRules } from "../autoscaling/schedules.ts";
-import { fleetLabels } from "../labels.ts";
 import type { KubeObject } from "../types.ts";
 import { agentAlertRules } from "./agentAlerts.ts";
 import { agentSignalRules } from "./agentSignals.ts";

@@ -5,7 +5,8 @@
  * Each SLO (availability, latency) is one fixed set of rules over all agents (label `slo`).
  */
 import { type FleetConfig, parseDuration } from "../../config/index.ts";
-import { AGENT_GROUPING, AGENT_METRICS } from "./metrics.ts";
+import { AGENT_METRICS } from "../../contract/metrics.ts";
+import { AGENT_GROUPING } from "./metrics.ts";
 import type { AlertingRule, RecordingRule, RuleGroup, Severity } from "./ruleTypes.ts";
 import { SLO_LATENCY_BUCKET, SLO_OBJECTIVE, type SloName } from "./thresholds.ts";
 

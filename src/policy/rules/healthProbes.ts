@@ -1,4 +1,6 @@
 /** Liveness and readiness probes on every long-running container. */
+
+import { HEALTH_PATHS, HTTP_PORT } from "../../contract/ports.ts";
 import { containersOf, podTemplateOf } from "../objects.ts";
 import { resourcePolicy } from "../types.ts";
 
@@ -13,7 +15,7 @@ export const healthProbes = resourcePolicy({
   description:
     "Every container has a liveness and a readiness probe, so Kubernetes restarts hung agents and routes " +
     "traffic only to ready ones (canary analysis depends on it). Fix: add livenessProbe and readinessProbe " +
-    "(agents serve GET /health/liveness and /health/readiness on port 8080).",
+    `(agents serve GET ${HEALTH_PATHS.liveness} and ${HEALTH_PATHS.readiness} on port ${HTTP_PORT}).`,
   scope: "resource",
   settings: {},
   check(object) {

@@ -3,12 +3,11 @@
  * storage class and are never reachable from outside the cluster.
  */
 import { REGULATED_TAGS } from "../../config/index.ts";
+import { COMPLIANCE_LABEL_PREFIX } from "../../contract/labels.ts";
 import type { KubeObject } from "../../manifests/types.ts";
 import { asArray, field, podLabelsOf, podTemplateOf, type VolumeView } from "../objects.ts";
 import { stringListSetting } from "../settings.ts";
 import { type PolicyContext, resourcePolicy } from "../types.ts";
-
-export const COMPLIANCE_LABEL_PREFIX = "compliance.agentfleet.dev/";
 
 function regulatedTagsOf(object: KubeObject, regulated: readonly string[]): string[] {
   const labels = podLabelsOf(object);

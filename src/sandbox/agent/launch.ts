@@ -5,6 +5,7 @@
  * between the supervisor and the agent and SIGTERM reaches the agent directly.
  */
 import { fileURLToPath } from "node:url";
+import { HEALTH_PATHS } from "../../contract/ports.ts";
 import { freePort, LOOPBACK } from "../infra/ports.ts";
 import {
   type ExitInfo,
@@ -95,7 +96,7 @@ export async function launchAgent(
   });
   const url = `http://${LOOPBACK}:${ports.http}`;
   if (options.waitReady ?? true) {
-    await waitForUrl(`${url}/health/readiness`, {
+    await waitForUrl(`${url}${HEALTH_PATHS.readiness}`, {
       process: child,
       timeoutMs: options.readyTimeoutMs ?? 20_000,
     });

@@ -4,7 +4,7 @@
  * those as target labels, as the PodMonitor's relabelling does on a cluster.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { AGENT_METRICS } from "../../manifests/monitoring/metrics.ts";
+import { AGENT_METRICS } from "../../contract/metrics.ts";
 
 /** Per-record latency from 1 ms to 30 s; 1 s, 5 s and 15 s are bucket bounds, as the analysis default
  * and the alert thresholds are, so quantiles near them are not smeared across a wide bucket. */

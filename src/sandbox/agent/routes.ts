@@ -4,6 +4,7 @@
  * data-port answer names the track, version and pod that served it.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { HEALTH_PATHS } from "../../contract/ports.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import type { RecordProcessor } from "./processor.ts";
 import type { AgentSettings } from "./settings.ts";
@@ -98,11 +99,11 @@ export class AgentRoutes {
 
   #health(request: IncomingMessage, response: ServerResponse): boolean {
     if (request.method !== "GET" && request.method !== "HEAD") return false;
-    if (request.url === "/health/liveness") {
+    if (request.url === HEALTH_PATHS.liveness) {
       this.#json(response, 200, { status: "alive" });
       return true;
     }
-    if (request.url === "/health/readiness") {
+    if (request.url === HEALTH_PATHS.readiness) {
       const healthStatus = this.#processor.healthStatus();
       const ready = !this.draining && healthStatus < 2;
       this.#json(response, ready ? 200 : 503, { ready, draining: this.draining, healthStatus });

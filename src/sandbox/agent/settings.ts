@@ -3,6 +3,8 @@
  * `AGENT_ID`, `ENVIRONMENT`, `DATA_THROUGHPUT_TARGET`, `MAX_CONCURRENT_STREAMS`, `DATA_CONFIG_*`)
  * plus what the sandbox kubelet sets in place of the downward API and fixed container ports.
  */
+
+import { HTTP_PORT } from "../../contract/ports.ts";
 import { type Faults, faultsFor } from "./faults.ts";
 
 export interface AgentPorts {
@@ -85,7 +87,7 @@ export function settingsFromEnv(env: Env): AgentSettings {
     maxConcurrentStreams: integer(env, "MAX_CONCURRENT_STREAMS", 16, 1, 10_000),
     dataConfig: dataConfigOf(env),
     ports: {
-      http: integer(env, "HTTP_PORT", 8080, 0, 65_535),
+      http: integer(env, "HTTP_PORT", HTTP_PORT, 0, 65_535),
       grpc: integer(env, "GRPC_PORT", 8081, 0, 65_535),
       admin: integer(env, "ADMIN_PORT", 8082, 0, 65_535),
     },

@@ -9,9 +9,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { TRACKS } from "../../crd/agentRollout.ts";
-import { haproxyBackendName, SERVER_SLOTS_PER_TRACK } from "../gateway/naming.ts";
-import { HaproxyRuntime } from "./haproxyRuntime.ts";
+import { TRACKS } from "../../contract/agentRollout.ts";
+import { haproxyBackendName, SERVER_SLOTS_PER_TRACK } from "../../controller/traffic/haproxy/layout.ts";
+import { HaproxyRuntime } from "../../controller/traffic/haproxy/runtime.ts";
 import { freePort, LOOPBACK } from "./ports.ts";
 import type { ProcessSupervisor, SupervisedProcess } from "./processes.ts";
 

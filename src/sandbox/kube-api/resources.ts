@@ -3,6 +3,8 @@
  * its tests touch. Each entry carries what discovery reports, which subresources exist and the
  * defaults kube-apiserver applies.
  */
+
+import { AGENT_ROLLOUT } from "../../contract/agentRollout.ts";
 import { defaultDeployment, defaultHttpRoute, defaultService } from "./defaults.ts";
 import type { StoredObject } from "./store.ts";
 
@@ -64,11 +66,11 @@ export const SANDBOX_RESOURCES: readonly ResourceType[] = [
     defaults: defaultDeployment,
   },
   {
-    group: "agentfleet.dev",
-    version: "v1alpha1",
-    kind: "AgentRollout",
-    plural: "agentrollouts",
-    singular: "agentrollout",
+    group: AGENT_ROLLOUT.group,
+    version: AGENT_ROLLOUT.version,
+    kind: AGENT_ROLLOUT.kind,
+    plural: AGENT_ROLLOUT.plural,
+    singular: AGENT_ROLLOUT.singular,
     namespaced: true,
     statusSubresource: true,
     scale: {
@@ -76,7 +78,7 @@ export const SANDBOX_RESOURCES: readonly ResourceType[] = [
       statusReplicasPath: ".status.replicas",
       labelSelectorPath: ".status.selector",
     },
-    shortNames: ["ar"],
+    shortNames: [...AGENT_ROLLOUT.shortNames],
   },
   {
     group: "gateway.networking.k8s.io",

@@ -6,10 +6,14 @@
  * SIGTERM (the agent fails readiness and finishes in-flight requests), then the slot is freed.
  */
 
+import type { Track } from "../../contract/agentRollout.ts";
 import { type Cluster, KINDS, type KubeObject, keyOf, parseKey } from "../../controller/kube/cluster.ts";
-import type { Track } from "../../crd/agentRollout.ts";
+import {
+  haproxyBackendName,
+  SERVER_SLOTS_PER_TRACK,
+  trackServerName,
+} from "../../controller/traffic/haproxy/layout.ts";
 import { type LaunchedAgent, launchAgent } from "../agent/launch.ts";
-import { haproxyBackendName, SERVER_SLOTS_PER_TRACK, trackServerName } from "../gateway/naming.ts";
 import type { HaproxyGateway } from "../infra/haproxy.ts";
 import type { ProcessSupervisor } from "../infra/processes.ts";
 import type { PrometheusServer, ScrapeTarget } from "../infra/prometheus.ts";

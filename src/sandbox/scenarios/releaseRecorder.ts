@@ -4,6 +4,8 @@
  * changes from the rollout status, and the milestones the run waits for (first traffic on the
  * new track, the outcome, traffic back on stable after an abort). No I/O: the run feeds it.
  */
+
+import { otherTrack } from "../../contract/agentRollout.ts";
 import type { AgentRolloutStatus, Measurement } from "../../crd/agentRollout.ts";
 import { percentile, type RequestSample } from "../infra/load.ts";
 import type { AnalysisEntry, PhaseChange, TimelinePoint } from "../report/index.ts";
@@ -52,7 +54,7 @@ export class ReleaseRecorder {
   constructor(before: AgentRolloutStatus, tickMs: number) {
     this.#before = before;
     this.#tickMs = tickMs;
-    this.newTrack = before.activeTrack === "green" ? "blue" : "green";
+    this.newTrack = otherTrack(before.activeTrack);
     this.#seen = new Set((before.analysis?.lastMeasurements ?? []).map(measurementKey));
     this.#previousPhase = before.phase;
   }

@@ -3,6 +3,8 @@
  * keeps bounded load on the agent's gateway frontend, samples the rollout status and the load
  * every half second, and stops when the controller reaches an outcome (promoted or aborted).
  */
+
+import { FIRST_TRACK } from "../../contract/agentRollout.ts";
 import { KINDS } from "../../controller/kube/cluster.ts";
 import { trackName } from "../../controller/rollout/tracks.ts";
 import type { AgentRolloutStatus } from "../../crd/agentRollout.ts";
@@ -114,7 +116,7 @@ export async function stableVersion(sandbox: Sandbox, agent: string): Promise<st
   const { object, status } = await sandbox.rollout(agent);
   const track = await sandbox.cluster.get(KINDS.deployment, {
     namespace: object.metadata.namespace ?? "",
-    name: trackName(agent, status.activeTrack ?? "blue"),
+    name: trackName(agent, status.activeTrack ?? FIRST_TRACK),
   });
   const template = (
     track?.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined

@@ -5,12 +5,13 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { delimiter, join } from "node:path";
+import { CONTROLLER } from "../../../src/contract/controller.ts";
 import { PROJECT_DIR } from "../../support/cli.ts";
 import { type ControlPlane, freePort } from "./controlPlane.ts";
 import { reapOnExit } from "./reaper.ts";
 
-export const CONTROLLER_NAMESPACE = "agent-fleet-system";
-export const CONTROLLER_SERVICE_ACCOUNT = "agent-fleet-controller";
+export const CONTROLLER_NAMESPACE = CONTROLLER.namespace;
+export const CONTROLLER_SERVICE_ACCOUNT = CONTROLLER.name;
 export const CONTROLLER_USER = `system:serviceaccount:${CONTROLLER_NAMESPACE}:${CONTROLLER_SERVICE_ACCOUNT}`;
 
 export interface LogLine {

@@ -1,12 +1,9 @@
 /** AgentRollouts and Services shaped like the ones the Pulumi program renders. */
-import { defaultAnalysisMetrics } from "../../../src/controller/analysis/templates.ts";
+
+import { AGENT_ROLLOUT_API_VERSION } from "../../../src/contract/agentRollout.ts";
+import { defaultAnalysisMetrics } from "../../../src/contract/analysisQueries.ts";
 import type { KubeObject } from "../../../src/controller/kube/cluster.ts";
-import {
-  AGENT_ROLLOUT_API_VERSION,
-  type AgentRolloutSpec,
-  type AnalysisSpec,
-  type CanaryStepSpec,
-} from "../../../src/crd/agentRollout.ts";
+import type { AgentRolloutSpec, AnalysisSpec, CanaryStepSpec } from "../../../src/crd/agentRollout.ts";
 
 export const NAMESPACE = "data-processing";
 
@@ -18,11 +15,7 @@ export function analysis(overrides: Partial<AnalysisSpec> = {}): AnalysisSpec {
     inconclusiveLimit: 2,
     noData: "inconclusive",
     metrics: defaultAnalysisMetrics({
-      interval: "1m",
-      count: 1,
-      failureLimit: 0,
-      inconclusiveLimit: 2,
-      noData: "inconclusive",
+      intervalSeconds: 60,
       maxErrorRate: 0.01,
       maxLatencyP95Seconds: 1,
       minDataQuality: 0.95,

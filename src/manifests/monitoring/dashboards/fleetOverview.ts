@@ -1,7 +1,8 @@
 /** Fleet overview: every agent side by side, with links into the per-agent dashboard. */
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { FleetConfig } from "../../../config/index.ts";
-import { AGENT_METRICS, CONTROLLER_METRICS, RECORDED } from "../metrics.ts";
+import { AGENT_METRICS, CONTROLLER_METRICS } from "../../../contract/metrics.ts";
+import { RECORDED } from "../metrics.ts";
 import { SLO_SERIES } from "../slo.ts";
 import {
   fleetDashboard,

@@ -3,7 +3,7 @@
  * Grafana sidecar loads them from (label `monitoring.dashboardLabels`).
  */
 import type { FleetConfig } from "../../../config/index.ts";
-import { fleetLabels } from "../../labels.ts";
+import { fleetLabels } from "../../../contract/labels.ts";
 import type { KubeObject } from "../../types.ts";
 import { buildAgentDashboard } from "./agentDashboard.ts";
 import { buildFleetOverview } from "./fleetOverview.ts";

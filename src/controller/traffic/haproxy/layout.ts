@@ -1,13 +1,12 @@
 /**
- * The sandbox gateway's HAProxy layout, shared by the process that configures HAProxy, the
- * sandbox kubelet that fills server slots with pod addresses, and the controller's HAProxy
- * traffic router that sets their weights over the runtime API.
+ * The HAProxy layout the HAProxy router works on. It owns it: whoever configures HAProxy (the
+ * local sandbox's gateway) and fills server slots with pod addresses (its kubelet) follows it.
  *
  * One backend per HTTP agent; inside it, fixed server slots per track (`blue1`…`blueN`,
  * `green1`…`greenN`) created disabled by `server-template`. A running pod occupies one slot of
  * its track; a track's traffic share is spread evenly over its occupied slots.
  */
-import type { Track } from "../../crd/agentRollout.ts";
+import type { Track } from "../../../contract/agentRollout.ts";
 
 export const SERVER_SLOTS_PER_TRACK = 16;
 

@@ -4,10 +4,23 @@
  * AgentRollout's `analysis.metrics` with `defaultAnalysisMetrics`; the controller renders them
  * with `renderQuery` for the track under test.
  */
+import { AGENT_METRICS, bucketsOf } from "./metrics.ts";
 
-import { parseDuration } from "../../config/quantity.ts";
-import type { Analysis } from "../../config/schema.ts";
-import type { AnalysisMetric } from "../../crd/agentRollout.ts";
+/** One check: the query's value must satisfy `<condition> threshold`. */
+export interface AnalysisQuery {
+  name: string;
+  query: string;
+  condition: "<" | "<=" | ">" | ">=";
+  threshold: number;
+}
+
+/** What the default checks are built from (the stack's `analysis` settings). */
+export interface AnalysisThresholds {
+  intervalSeconds: number;
+  maxErrorRate: number;
+  maxLatencyP95Seconds: number;
+  minDataQuality: number;
+}
 
 export const PLACEHOLDERS = ["namespace", "agent", "track"] as const;
 export type QueryVariables = Record<(typeof PLACEHOLDERS)[number], string>;
@@ -20,27 +33,27 @@ export function rateWindow(intervalSeconds: number): string {
 }
 
 /** The three default checks: error rate, p95 latency and data quality of the track under test. */
-export function defaultAnalysisMetrics(analysis: Analysis): AnalysisMetric[] {
-  const window = rateWindow(parseDuration(analysis.interval) ?? 60);
+export function defaultAnalysisMetrics(analysis: AnalysisThresholds): AnalysisQuery[] {
+  const window = rateWindow(analysis.intervalSeconds);
   return [
     {
       name: "error-rate",
       query:
-        `sum(rate(agent_records_failed_total{${TRACK_SELECTOR}}[${window}]))` +
-        ` / sum(rate(agent_records_processed_total{${TRACK_SELECTOR}}[${window}]))`,
+        `sum(rate(${AGENT_METRICS.failed}{${TRACK_SELECTOR}}[${window}]))` +
+        ` / sum(rate(${AGENT_METRICS.processed}{${TRACK_SELECTOR}}[${window}]))`,
       condition: "<=",
       threshold: analysis.maxErrorRate,
     },
     {
       name: "latency-p95",
-      query: `histogram_quantile(0.95, sum by (le) (rate(agent_processing_latency_seconds_bucket{${TRACK_SELECTOR}}[${window}])))`,
+      query: `histogram_quantile(0.95, sum by (le) (rate(${bucketsOf(AGENT_METRICS.latency)}{${TRACK_SELECTOR}}[${window}])))`,
       condition: "<=",
       threshold: analysis.maxLatencyP95Seconds,
     },
     {
       name: "data-quality",
       // The worst pod counts: one pod emitting bad data is exactly what a canary must catch.
-      query: `min(agent_data_quality_score{${TRACK_SELECTOR}})`,
+      query: `min(${AGENT_METRICS.quality}{${TRACK_SELECTOR}})`,
       condition: ">=",
       threshold: analysis.minDataQuality,
     },

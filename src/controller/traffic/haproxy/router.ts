@@ -1,11 +1,9 @@
 /**
  * HAProxy router for the local sandbox (where no Gateway API implementation runs): server weights
- * over the runtime API. Layout from the sandbox gateway: one backend per agent, server slots per
+ * over the runtime API. Layout in ./layout.ts: one backend per agent, server slots per
  * track (`blue1`…, `green1`…); a track's share is spread evenly over its slots in rotation.
  */
-import type { Track } from "../../crd/agentRollout.ts";
-import { haproxyBackendName, trackOfServer } from "../../sandbox/gateway/naming.ts";
-import { HaproxyRuntime, type HaproxyServerState } from "../../sandbox/infra/haproxyRuntime.ts";
+import type { Track } from "../../../contract/agentRollout.ts";
 import {
   type RouteTarget,
   shares,
@@ -13,7 +11,9 @@ import {
   type TrafficSplitter,
   type Weights,
   weightsTo,
-} from "./router.ts";
+} from "../router.ts";
+import { haproxyBackendName, trackOfServer } from "./layout.ts";
+import { HaproxyRuntime, type HaproxyServerState } from "./runtime.ts";
 
 const MAX_SERVER_WEIGHT = 256;
 
