@@ -11,7 +11,7 @@ export {
   type ReceiverSecret,
   receiverSecrets,
 } from "./receiverSecrets.ts";
-export type { Agent, Cluster, FleetConfig, ResolvedStrategy } from "./resolve.ts";
+export { type Agent, type Cluster, type FleetConfig, isReleased, type ResolvedStrategy } from "./resolve.ts";
 export * from "./schema.ts";
 export { isSecretKey, SECRET_KEYS, type SecretKey, SecretRef, secretPlaceholder } from "./secrets.ts";
 export { type LoadedStack, loadStack, loadStackFile, stackFilePath } from "./stackFile.ts";

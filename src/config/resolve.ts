@@ -61,3 +61,8 @@ function resolveStrategy(strategy: AgentSpec["strategy"], fleet: ParsedFleetConf
 export type FleetConfig = ReturnType<typeof resolveFleet>;
 export type Agent = FleetConfig["agents"][number];
 export type Cluster = FleetConfig["clusters"][number] & { rbac: RbacGroups };
+
+/** Released agents (blue-green, canary) run on two tracks the rollout controller drives. */
+export function isReleased(agent: Pick<Agent, "strategy">): boolean {
+  return agent.strategy.type !== "rolling";
+}

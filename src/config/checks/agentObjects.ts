@@ -1,14 +1,11 @@
 /**
- * The namespaced objects one agent ends up with, named exactly as the builders and the rollout
- * controller name them. The config checks read names from here, so a suffix added to a builder is
- * checked (for collisions and length) without a second list to keep in step.
+ * The namespaced objects one agent ends up with, named by the contract's naming functions that the
+ * builders and the rollout controller use. A suffix added there is checked here (for collisions and
+ * length) without a second list to keep in step.
  */
-
 import { AGENT_ROLLOUT, TRACKS } from "../../contract/agentRollout.ts";
-import { trackName } from "../../controller/rollout/tracks.ts";
-import { configMapName } from "../../manifests/agent/configMap.ts";
-import { isReleased, serviceNames } from "../../manifests/agent/services.ts";
-import type { Agent } from "../resolve.ts";
+import { configMapName, serviceNames, trackName } from "../../contract/names.ts";
+import { type Agent, isReleased } from "../resolve.ts";
 
 export interface AgentObject {
   kind: string;

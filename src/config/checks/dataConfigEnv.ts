@@ -3,7 +3,7 @@
  * folds case and camelCase into one upper snake case: `batchSize`, `batch_size` and `BATCH_SIZE`
  * are the same variable. The container would get it twice and only one value would count.
  */
-import { dataConfigEnvName } from "../../manifests/agent/configMap.ts";
+import { dataConfigEnvName } from "../../contract/names.ts";
 import type { ConfigProblem } from "../problems.ts";
 import type { FleetConfig } from "../resolve.ts";
 

@@ -1,9 +1,11 @@
 /** Reads the CLI shares: the AgentRollout of an agent, its tracks, and whether it has settled. */
+
+import { trackName } from "../../contract/names.ts";
 import type { AgentRolloutStatus } from "../../crd/agentRollout.ts";
 import { type Cluster, KINDS, type KubeObject } from "../kube/cluster.ts";
 import type { isAborted } from "../rollout/phase.ts";
 import { revisionOf } from "../rollout/revision.ts";
-import { observeTrack, trackName } from "../rollout/tracks.ts";
+import { observeTrack } from "../rollout/tracks.ts";
 import type { TrackView } from "./view.ts";
 
 /** The AgentRollout named after the agent, or the one whose `spec.agent` is the agent. */

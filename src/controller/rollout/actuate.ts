@@ -4,13 +4,14 @@
  * controller owns them whole, see traffic/serviceSelector.ts).
  */
 import type { Track } from "../../contract/agentRollout.ts";
+import { trackName } from "../../contract/names.ts";
 import { type Cluster, KINDS, type KubeObject } from "../kube/cluster.ts";
 import { isAlreadyExists } from "../kube/errors.ts";
 import { type RouteTarget, weightsHonoured } from "../traffic/router.ts";
 import { applySelector, sameSelector, selectorFor } from "../traffic/serviceSelector.ts";
 import type { ReconcileContext } from "./context.ts";
 import { activeTrack, idleTrack } from "./phase.ts";
-import { buildTrackDeployment, observeTrack, planTracks, type TrackPlan, trackName } from "./tracks.ts";
+import { buildTrackDeployment, observeTrack, planTracks, type TrackPlan } from "./tracks.ts";
 import { desiredWeights } from "./weights.ts";
 
 /** Labels of every pod of the agent, on either track. */

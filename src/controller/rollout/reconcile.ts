@@ -6,6 +6,7 @@
  */
 import type { Logger } from "pino";
 import { AGENT_ROLLOUT_API_VERSION, type Track } from "../../contract/agentRollout.ts";
+import { trackName } from "../../contract/names.ts";
 import {
   type AgentRolloutStatus,
   agentRolloutSpecSchema,
@@ -26,7 +27,7 @@ import { completeScaleDown, detectRevision, initialize, markStepInPlace, progres
 import { derivePhase } from "./phase.ts";
 import { revisionOf } from "./revision.ts";
 import { finalizeStatus, mergePatchBetween, statusPatch } from "./status.ts";
-import { desiredReplicasOf, observeTrack, trackName } from "./tracks.ts";
+import { desiredReplicasOf, observeTrack } from "./tracks.ts";
 
 export interface ReconcileDependencies {
   cluster: Cluster;

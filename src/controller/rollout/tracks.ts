@@ -8,6 +8,7 @@
 import type { Track } from "../../contract/agentRollout.ts";
 import { ROLLOUT_CONTROLLER } from "../../contract/controller.ts";
 import { LABEL_KEYS } from "../../contract/labels.ts";
+import { trackName } from "../../contract/names.ts";
 import type { AgentRolloutSpec } from "../../crd/agentRollout.ts";
 import { KINDS, type KubeObject } from "../kube/cluster.ts";
 import { sizesReplicas, type TrafficRouter } from "../traffic/router.ts";
@@ -25,10 +26,6 @@ export function desiredReplicasOf(
   const asked = spec.replicas ?? spec.minReplicas;
   const ceiling = Math.max(spec.maxReplicas ?? Number.POSITIVE_INFINITY, spec.minReplicas);
   return Math.min(Math.max(asked, spec.minReplicas), ceiling);
-}
-
-export function trackName(agent: string, track: Track): string {
-  return `${agent}-${track}`;
 }
 
 interface PodTemplate {

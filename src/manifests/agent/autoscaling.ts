@@ -4,12 +4,11 @@
  * own series, and the floors of scheduled scale-ups (autoscaling/schedules.ts). A single HPA per
  * target means no two autoscalers fight over the replica count.
  */
-import { type Agent, type Autoscaling, parseDuration } from "../../config/index.ts";
+import { type Agent, type Autoscaling, isReleased, parseDuration } from "../../config/index.ts";
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../contract/agentRollout.ts";
 import { agentLabels } from "../../contract/labels.ts";
 import { scheduleMetrics } from "../autoscaling/schedules.ts";
 import type { KubeObject } from "../types.ts";
-import { isReleased } from "./services.ts";
 
 /** Names the adapter exposes on custom.metrics.k8s.io (see autoscaling/adapterRules.ts). */
 export const CUSTOM_METRICS = {

@@ -1,11 +1,12 @@
 /** Every object of one agent. */
 import type { Agent, FleetConfig } from "../../config/index.ts";
+import { isReleased } from "../../config/index.ts";
 import type { KubeObject } from "../types.ts";
 import { buildHpa } from "./autoscaling.ts";
 import { buildConfigMap } from "./configMap.ts";
 import { buildPdb } from "./disruption.ts";
 import { buildHttpRoute } from "./httpRoute.ts";
-import { buildServices, isReleased } from "./services.ts";
+import { buildServices } from "./services.ts";
 import { buildAgentRollout, buildDeployment } from "./workload.ts";
 
 export function buildAgentObjects(agent: Agent, fleet: FleetConfig): KubeObject[] {

@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import { type Agent, type Cluster, REGULATED_TAGS } from "../../config/index.ts";
 import { agentLabels, CONFIG_HASH_ANNOTATION } from "../../contract/labels.ts";
+import { configMapName, dataConfigEnvName } from "../../contract/names.ts";
 import { AGENT_PORTS, HEALTH_PATHS, HTTP_PORT } from "../../contract/ports.ts";
-import { configMapName, dataConfigEnvName } from "./configMap.ts";
 import { containerResources, GPU_RESOURCE, storageResources } from "./resources.ts";
 
 export const RUN_AS_USER = 10001;

@@ -10,7 +10,9 @@
  * controller applies the whole selector (agent labels + `track`) with its own field manager.
  */
 import type { Agent } from "../../config/index.ts";
+import { isReleased } from "../../config/index.ts";
 import { agentLabels, agentSelector } from "../../contract/labels.ts";
+import { serviceNames } from "../../contract/names.ts";
 import { AGENT_PORTS } from "../../contract/ports.ts";
 import type { KubeObject } from "../types.ts";
 
@@ -19,10 +21,6 @@ import type { KubeObject } from "../types.ts";
  * selector of the Services in `controllerSelectedServices`; Pulumi renders none there.
  */
 export const CONTROLLER_OWNED_SELECTOR = "track";
-
-export function isReleased(agent: Agent): boolean {
-  return agent.strategy.type !== "rolling";
-}
 
 function service(
   agent: Agent,
@@ -44,15 +42,6 @@ function service(
         protocol: port.protocol,
       })),
     },
-  };
-}
-
-export function serviceNames(agent: Agent) {
-  return {
-    active: agent.id,
-    preview: `${agent.id}-preview`,
-    blue: `${agent.id}-blue`,
-    green: `${agent.id}-green`,
   };
 }
 

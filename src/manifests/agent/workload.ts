@@ -15,11 +15,11 @@ import {
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION, ROLLING_TRACK } from "../../contract/agentRollout.ts";
 import { defaultAnalysisMetrics } from "../../contract/analysisQueries.ts";
 import { agentLabels, agentSelector } from "../../contract/labels.ts";
+import { serviceNames } from "../../contract/names.ts";
 import { GRPC_PORT, HTTP_PORT } from "../../contract/ports.ts";
 import type { AgentRolloutSpec, AnalysisSpec, CanaryStepSpec } from "../../crd/agentRollout.ts";
 import type { KubeObject } from "../types.ts";
 import { buildPodTemplate } from "./podTemplate.ts";
-import { serviceNames } from "./services.ts";
 
 function seconds(duration: string): number {
   return Math.round(parseDuration(duration) ?? 0);

@@ -5,8 +5,8 @@
  */
 
 import { FIRST_TRACK } from "../../contract/agentRollout.ts";
+import { trackName } from "../../contract/names.ts";
 import { KINDS } from "../../controller/kube/cluster.ts";
-import { trackName } from "../../controller/rollout/tracks.ts";
 import type { AgentRolloutStatus } from "../../crd/agentRollout.ts";
 import { type LoadRun, type RequestSample, startLoad } from "../infra/load.ts";
 import { versionOfImage } from "../kubelet/podSpec.ts";
