@@ -120,6 +120,11 @@ describe("inconclusive analysis (recordTick)", () => {
       message: "paused (InconclusiveAnalysis); blue 95% / green 5%",
     });
     expect(pass.events).toEqual([{ type: "Warning", reason: "AnalysisInconclusive", message: why }]);
+    expect(
+      pass.status.analysis?.lastMeasurements.every(
+        (m) => m.phase === "Inconclusive" && m.message?.startsWith("no data"),
+      ),
+    ).toBe(true);
     expect(decided(pass)).toEqual([`pause: ${why}`]);
     expect(pass.timeline).toEqual(["router reconcile"]);
     // Paused: no further analysis is scheduled.
@@ -128,6 +133,8 @@ describe("inconclusive analysis (recordTick)", () => {
     expect(fixture.provider.queries).toHaveLength(3);
     expect(later.decisions).toEqual([]);
     expect(later.result.requeueAfterMs).toBeUndefined();
+    expect(later.status).toMatchObject({ phase: "Paused", currentStepIndex: 0, stableRevision: R1 });
+    expect(fixture.router.weights).toEqual({ blue: 95, green: 5 });
   });
 });
 

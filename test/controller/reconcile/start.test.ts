@@ -90,6 +90,15 @@ describe("the first reconcile (initialize)", () => {
     expect(pass.timeline).toEqual([]);
     expect(pass.result.problems).toEqual([why]);
   });
+
+  it("refuses a maxReplicas below minReplicas as an invalid spec", async () => {
+    const pass = await new ReconcileFixture({ minReplicas: 4, maxReplicas: 2 }).reconcile();
+    expect(pass.facts).toMatchObject({
+      phase: "Degraded",
+      message: "spec.maxReplicas (2) is below spec.minReplicas (4)",
+    });
+    expect(pass.timeline).toEqual([]);
+  });
 });
 
 describe("a new template (detectRevision)", () => {
