@@ -7,7 +7,6 @@ import {
   readStatus,
   recordStatuses,
   releaseVersion,
-  routeWeights,
   startHarness,
   waitForIntervals,
   waitForStatus,
@@ -20,38 +19,6 @@ describe("analysis without data or without Prometheus", () => {
   });
   afterEach(async () => {
     await harness.close();
-  });
-
-  it("no data: never promotes; pauses after the inconclusive limit with weights held", async () => {
-    await createAgent(harness, { minReplicas: 2, analysis: { inconclusiveLimit: 2 } });
-    await harness.startController();
-    await waitForStatus(harness, "initial Healthy", (s) => s.phase === "Healthy");
-    harness.prometheus.setTrack("green", "noData");
-    await releaseVersion(harness, "1.1.0");
-    const paused = await waitForStatus(harness, "paused", (s) => s.phase === "Paused");
-    expect(paused.pause?.reason).toBe("InconclusiveAnalysis");
-    expect(paused.analysis).toMatchObject({ successes: 0, failures: 0, inconclusives: 3 });
-    expect(
-      paused.analysis?.lastMeasurements.every(
-        (m) => m.phase === "Inconclusive" && m.message?.startsWith("no data"),
-      ),
-    ).toBe(true);
-    await waitForIntervals(harness, 4);
-    const later = await readStatus(harness);
-    expect(later.phase).toBe("Paused");
-    expect(later.currentStepIndex).toBe(0);
-    expect(later.stableRevision).toBe(paused.stableRevision);
-    expect(await routeWeights(harness)).toEqual({ blue: 95, green: 5 });
-  });
-
-  it("noData: failure aborts instead", async () => {
-    await createAgent(harness, { minReplicas: 2, analysis: { noData: "failure" } });
-    await harness.startController();
-    await waitForStatus(harness, "initial Healthy", (s) => s.phase === "Healthy");
-    harness.prometheus.setTrack("green", "noData");
-    await releaseVersion(harness, "1.1.0");
-    const aborted = await waitForStatus(harness, "Degraded", (s) => s.phase === "Degraded");
-    expect(aborted.weights).toEqual({ blue: 100, green: 0 });
   });
 
   it("Prometheus down: holds the weights, says why, and continues when it is back", async () => {

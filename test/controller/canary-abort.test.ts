@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KINDS } from "../../src/controller/kube/cluster.ts";
-import { BAD_ERRORS, GOOD } from "./support/fakePrometheus.ts";
+import { BAD_ERRORS } from "./support/fakePrometheus.ts";
 import { NAMESPACE } from "./support/fixtures.ts";
 import {
   createAgent,
@@ -11,7 +11,6 @@ import {
   routeWeights,
   startHarness,
   waitFor,
-  waitForIntervals,
   waitForStatus,
 } from "./support/harness.ts";
 
@@ -59,23 +58,5 @@ describe("canary release with failing analysis", () => {
       phase: "Failed",
       value: 0.2,
     });
-  });
-
-  it("stays Degraded on the aborted revision and releases the next one", async () => {
-    harness.prometheus.setTrack("green", BAD_ERRORS);
-    await releaseVersion(harness, "1.1.0");
-    await waitForStatus(harness, "Degraded", (s) => s.phase === "Degraded");
-    harness.prometheus.setTrack("green", GOOD);
-    await waitForIntervals(harness, 3);
-    expect((await waitForStatus(harness, "still Degraded", () => true)).phase).toBe("Degraded");
-
-    await releaseVersion(harness, "1.2.0");
-    const done = await waitForStatus(
-      harness,
-      "Healthy on green",
-      (s) => s.phase === "Healthy" && s.activeTrack === "green",
-    );
-    expect(done.abortedRevision).toBeUndefined();
-    expect(done.conditions?.find((c) => c.type === "Degraded")?.status).toBe("False");
   });
 });

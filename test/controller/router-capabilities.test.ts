@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KINDS } from "../../src/controller/kube/cluster.ts";
 import type { AgentRolloutStatus } from "../../src/crd/agentRollout.ts";
-import { NAMESPACE } from "./support/fixtures.ts";
 import {
   createAgent,
   type Harness,
@@ -41,17 +39,5 @@ describe("what each router can do", () => {
     expect(byStep.get(0)).toBe(20);
     expect(byStep.get(1)).toBe(50);
     expect(byStep.get(2)).toBe(100);
-  });
-
-  it("refuses a canary on a router that can only switch, and says why", async () => {
-    await createAgent(harness, { router: "serviceSelector", minReplicas: 2 });
-    await harness.startController();
-    const refused = await waitForStatus(harness, "Degraded", (s) => s.phase === "Degraded");
-    expect(refused.conditions?.find((c) => c.type === "InvalidSpec")).toMatchObject({ status: "True" });
-    expect(refused.message).toContain(
-      "a canary needs a router that splits traffic; serviceSelector only switches",
-    );
-    const { items } = await harness.cluster.list(KINDS.deployment, { namespace: NAMESPACE });
-    expect(items).toHaveLength(0);
   });
 });

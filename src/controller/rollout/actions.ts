@@ -24,7 +24,9 @@ import {
   type SupersededRequest,
 } from "./actionRequest.ts";
 import { decide, emit, type ReconcileContext } from "./context.ts";
-import { abortRelease, advanceStep, finishScaleDown, rollBack, switchBlueGreen } from "./decisions.ts";
+import { abortRelease, rollBack } from "./decide/fail.ts";
+import { advanceStep } from "./decide/progress.ts";
+import { finishScaleDown, switchBlueGreen } from "./decide/promote.ts";
 import { activeTrack, currentStep, idleTrack, isAborted } from "./phase.ts";
 
 interface Verdict {

@@ -3,21 +3,42 @@
  * test and fold the result into the status. Failure aborts (or rolls back after a blue-green
  * switch); too many inconclusive ticks pause the release; a blind tick only holds and says why.
  */
+
+import type { Track } from "../../contract/agentRollout.ts";
 import type { AnalysisSpec } from "../../crd/agentRollout.ts";
 import { addTick, analysisVerdict } from "../analysis/evaluate.ts";
 import type { MetricProvider } from "../analysis/provider.ts";
 import { type AnalysisTick, runAnalysisTick } from "../analysis/run.ts";
-import { isoTime } from "../clock.ts";
+import { isoTime, parseTime } from "../clock.ts";
 import { getCondition, setCondition } from "./conditions.ts";
 import { decide, emit, type ReconcileContext, wakeAt } from "./context.ts";
-import {
-  abortRelease,
-  analysisDue,
-  analysisTarget,
-  failureMessage,
-  freshAnalysis,
-  rollBack,
-} from "./decisions.ts";
+import { abortRelease, failureMessage, rollBack } from "./decide/fail.ts";
+import { freshAnalysis } from "./decide/releaseState.ts";
+import { analysisSpecOf, idleTrack } from "./phase.ts";
+
+export interface AnalysisTarget {
+  track: Track;
+  spec: AnalysisSpec;
+}
+
+/** Which track is under analysis now, if any: the canary, the blue-green preview, or the new active track right after a switch. */
+export function analysisTarget(context: ReconcileContext): AnalysisTarget | undefined {
+  const { status } = context;
+  const spec = analysisSpecOf(context.spec);
+  if (!spec || status.pause || !status.stepStartedAt || !status.activeTrack) return undefined;
+  if (status.canaryRevision) return { track: idleTrack(status), spec };
+  if (status.scaleDownAt && context.spec.strategy.blueGreen) return { track: status.activeTrack, spec };
+  return undefined;
+}
+
+export function analysisDue(context: ReconcileContext, spec: AnalysisSpec): boolean {
+  const last =
+    parseTime(context.status.analysis?.lastRunAt) ?? parseTime(context.status.stepStartedAt) ?? context.now;
+  const due = last + spec.intervalSeconds * 1000;
+  if (context.now >= due) return true;
+  wakeAt(context, due);
+  return false;
+}
 
 function recordBlind(context: ReconcileContext, reason: string): void {
   const now = isoTime(context.now);

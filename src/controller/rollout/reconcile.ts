@@ -23,7 +23,9 @@ import { actuateTracks, actuateTraffic, observeTraffic, syncServices } from "./a
 import { analyse } from "./analysisStep.ts";
 import { removeCondition, setCondition } from "./conditions.ts";
 import type { Decision, PendingEvent, ReconcileContext } from "./context.ts";
-import { completeScaleDown, detectRevision, initialize, markStepInPlace, progress } from "./decisions.ts";
+import { markStepInPlace, progress } from "./decide/progress.ts";
+import { completeScaleDown } from "./decide/promote.ts";
+import { detectRevision, initialize } from "./decide/start.ts";
 import { derivePhase } from "./phase.ts";
 import { revisionOf } from "./revision.ts";
 import { finalizeStatus, mergePatchBetween, statusPatch } from "./status.ts";
@@ -31,7 +33,8 @@ import { desiredReplicasOf, observeTrack } from "./tracks.ts";
 
 export interface ReconcileDependencies {
   cluster: Cluster;
-  routers: RouterRegistry;
+  /** Only `forSpec` is used: the router for an AgentRollout's `traffic.router`. */
+  routers: Pick<RouterRegistry, "forSpec">;
   provider: MetricProvider;
   clock: Clock;
   logger: Logger;

@@ -17,7 +17,8 @@ export const BAD_ERRORS: TrackMetrics = { errorRate: 0.2, latencyP95: 0.2, dataQ
 
 type Mode = "up" | "503" | "down";
 
-function metricOf(query: string): keyof TrackMetrics | undefined {
+/** Which of the three default analysis metrics a rendered query reads. */
+export function metricOf(query: string): keyof TrackMetrics | undefined {
   if (query.includes("agent_records_failed_total")) return "errorRate";
   if (query.includes("agent_processing_latency_seconds_bucket")) return "latencyP95";
   if (query.includes("agent_data_quality_score")) return "dataQuality";

@@ -1,0 +1,97 @@
+/**
+ * Scripted collaborators of one reconcile: a router whose data plane is a pair of numbers, a
+ * metric provider answering per-track values (or nothing), and a clock that moves only by hand.
+ */
+import {
+  type MetricProvider,
+  NoDataError,
+  ProviderUnavailableError,
+} from "../../../../src/controller/analysis/provider.ts";
+import type { Clock } from "../../../../src/controller/clock.ts";
+import type {
+  RouterKind,
+  RouteTarget,
+  TrafficRouter,
+  Weights,
+} from "../../../../src/controller/traffic/router.ts";
+import { GOOD, metricOf, type TrackMetrics } from "../../support/fakePrometheus.ts";
+
+/** The release clock, fixed until `advance` moves it. */
+export class FixedClock implements Clock {
+  private at: number;
+  constructor(at: number) {
+    this.at = at;
+  }
+  now(): number {
+    return this.at;
+  }
+  delayUntil(at: number): number {
+    return Math.max(0, at - this.at);
+  }
+  advance(seconds: number): void {
+    this.at += seconds * 1000;
+  }
+}
+
+/** Routers that can split traffic; `serviceSelector` only switches it. */
+const SPLITTING: readonly RouterKind[] = ["gatewayAPI", "haproxy", "replicaRatio"];
+
+export interface ScriptedRouter extends TrafficRouter {
+  /** What the data plane does now; `setWeights` changes it unless told to fail. */
+  weights: Weights;
+  /** Answered by every read instead of `weights` (a data plane that does not follow). */
+  readBack: Weights | undefined;
+  /** Message of the error `setWeights` (or `reconcile`) throws while set. */
+  failSetWeights: string | undefined;
+  failReconcile: string | undefined;
+}
+
+export function scriptedRouter(kind: RouterKind, weights: Weights, timeline: string[]): ScriptedRouter {
+  const router: ScriptedRouter = {
+    kind,
+    weights,
+    readBack: undefined,
+    failSetWeights: undefined,
+    failReconcile: undefined,
+    async reconcile(_target: RouteTarget) {
+      timeline.push("router reconcile");
+      if (router.failReconcile) throw new Error(router.failReconcile);
+      return { ...(router.readBack ?? router.weights) };
+    },
+    async setWeights(_target: RouteTarget, wanted: Weights) {
+      timeline.push(`router setWeights ${wanted.blue}/${wanted.green}`);
+      if (router.failSetWeights) throw new Error(router.failSetWeights);
+      router.weights = { ...wanted };
+    },
+    async getWeights(_target: RouteTarget) {
+      timeline.push("router getWeights");
+      return { ...(router.readBack ?? router.weights) };
+    },
+  };
+  return SPLITTING.includes(kind) ? Object.assign(router, { splitsTraffic: true as const }) : router;
+}
+
+/** Answers the default analysis queries per track; `online: false` is a provider that cannot be asked. */
+export class ScriptedProvider implements MetricProvider {
+  readonly queries: string[] = [];
+  online = true;
+  private readonly tracks = new Map<string, TrackMetrics | "noData" | "unavailable">();
+
+  setTrack(track: string, metrics: TrackMetrics | "noData" | "unavailable"): void {
+    this.tracks.set(track, metrics);
+  }
+
+  async isOnline(): Promise<boolean> {
+    return this.online;
+  }
+
+  async runQuery(query: string): Promise<number> {
+    this.queries.push(query);
+    const track = /track="(\w+)"/.exec(query)?.[1] ?? "";
+    const metrics = this.tracks.get(track) ?? GOOD;
+    if (metrics === "unavailable") throw new ProviderUnavailableError("connection refused");
+    const value = metrics === "noData" ? undefined : metrics[metricOf(query) ?? "errorRate"];
+    if (value === undefined) throw new NoDataError(`no samples for ${track}`);
+    return value;
+  }
+}
