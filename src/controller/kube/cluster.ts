@@ -1,4 +1,5 @@
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../contract/agentRollout.ts";
+import { HTTP_ROUTE } from "../../contract/httpRoute.ts";
 /**
  * The `Cluster` port: the only way the controller touches the Kubernetes API. The real adapter
  * (`clientNodeCluster.ts`) sits on `@kubernetes/client-node`; writes are conditional on
@@ -20,7 +21,7 @@ export const KINDS = {
   },
   deployment: { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments" },
   service: { apiVersion: "v1", kind: "Service", plural: "services" },
-  httpRoute: { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", plural: "httproutes" },
+  httpRoute: { ...HTTP_ROUTE, plural: "httproutes" },
   lease: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", plural: "leases" },
   event: { apiVersion: "v1", kind: "Event", plural: "events" },
 } as const satisfies Record<string, Kind>;

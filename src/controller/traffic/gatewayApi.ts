@@ -4,8 +4,10 @@
  * backends on the `<agent>-blue` and `<agent>-green` Services.
  */
 
-import type { Track } from "../../contract/agentRollout.ts";
+import { TRACKS, type Track } from "../../contract/agentRollout.ts";
 import { ROLLOUT_CONTROLLER } from "../../contract/controller.ts";
+import { httpRouteSpec } from "../../contract/httpRoute.ts";
+import { LABEL_KEYS } from "../../contract/labels.ts";
 import type { TrafficSpec } from "../../crd/agentRollout.ts";
 import { type Cluster, KINDS, type KubeObject } from "../kube/cluster.ts";
 import { isConflict } from "../kube/errors.ts";
@@ -45,27 +47,19 @@ export function renderHttpRoute(target: RouteTarget, weights: Weights): KubeObje
     metadata: {
       name: route.name,
       namespace: target.namespace,
-      labels: { agent: target.agent, "app.kubernetes.io/managed-by": ROLLOUT_CONTROLLER },
+      labels: { [LABEL_KEYS.agent]: target.agent, [LABEL_KEYS.managedBy]: ROLLOUT_CONTROLLER },
       ownerReferences: [target.owner],
     },
-    spec: {
+    spec: httpRouteSpec({
       parentRefs: route.parentRefs.map((ref) => ({
         group: "gateway.networking.k8s.io",
         kind: "Gateway",
         ...ref,
       })),
       hostnames: route.hostnames,
-      rules: [
-        {
-          matches: [{ path: { type: "PathPrefix", value: route.pathPrefix } }],
-          backendRefs: (["blue", "green"] as const).map((track) => ({
-            name: trackServices[track],
-            port,
-            weight: weights[track],
-          })),
-        },
-      ],
-    },
+      pathPrefix: route.pathPrefix,
+      backends: TRACKS.map((track) => ({ name: trackServices[track], port, weight: weights[track] })),
+    }),
   };
 }
 
