@@ -6,10 +6,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runProgramUnderMocks } from "../harness/pulumiStack.ts";
 import { parseFleetConfig } from "../src/config/index.ts";
 import { renderFleet } from "../src/manifests/fleet.ts";
 import { renderFiles } from "../src/render/layout.ts";
-import { runProgramUnderMocks } from "../test/support/pulumiStack.ts";
 import { generateFleetConfig } from "./fleetGenerator.ts";
 
 const SIZES = [10, 100, 1000];

@@ -7,9 +7,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
-import { type ControlPlane, startControlPlane } from "../test/cluster/support/controlPlane.ts";
-import { installPrerequisites, installStorageClasses } from "../test/cluster/support/fleet.ts";
-import { pulumiProject } from "../test/cluster/support/pulumiCli.ts";
+import { type ControlPlane, startControlPlane } from "../harness/cluster/controlPlane.ts";
+import { installPrerequisites, installStorageClasses } from "../harness/cluster/fleet.ts";
+import { pulumiProject } from "../harness/cluster/pulumiCli.ts";
 import { generateFleetConfig } from "./fleetGenerator.ts";
 
 type Fleet = "dev" | "prod" | "fleet100";

@@ -7,12 +7,12 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { type ControlPlane, startControlPlane } from "../../harness/cluster/controlPlane.ts";
+import { installNamespaces, installPrerequisiteCrds } from "../../harness/cluster/fleet.ts";
 import { kubeConfigForServer } from "../../src/controller/kube/clientNodeCluster.ts";
 import { buildAgentRolloutCrd } from "../../src/manifests/agentRolloutCrd.ts";
 import { type KubeApiServer, startKubeApiServer } from "../../src/sandbox/kube-api/server.ts";
 import { type AgreementRecord, runApiAgreementScenario } from "../support/apiAgreement.ts";
-import { type ControlPlane, startControlPlane } from "./support/controlPlane.ts";
-import { installNamespaces, installPrerequisiteCrds } from "./support/fleet.ts";
 
 const NAMESPACE = "agreement";
 let plane: ControlPlane;

@@ -4,7 +4,7 @@
  * and Running on them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ControlPlane, startControlPlane, waitFor } from "./support/controlPlane.ts";
+import { type ControlPlane, startControlPlane, waitFor } from "../../harness/cluster/controlPlane.ts";
 
 let plane: ControlPlane;
 beforeAll(async () => {

@@ -13,6 +13,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ControlPlane, startControlPlane, waitFor } from "../../harness/cluster/controlPlane.ts";
+import {
+  agentsOf,
+  applyRender,
+  fastReleases,
+  installPrerequisites,
+  render,
+  writeStackFile,
+} from "../../harness/cluster/fleet.ts";
 import { BAD_ERRORS, FakePrometheus, GOOD } from "../controller/support/fakePrometheus.ts";
 import { type CliRun, runRolloutCli } from "../support/rolloutCliProcess.ts";
 import { auditEvents, isWrite } from "./support/audit.ts";
@@ -24,15 +33,6 @@ import {
   problems,
   startController,
 } from "./support/controllerProcess.ts";
-import { type ControlPlane, startControlPlane, waitFor } from "./support/controlPlane.ts";
-import {
-  agentsOf,
-  applyRender,
-  fastReleases,
-  installPrerequisites,
-  render,
-  writeStackFile,
-} from "./support/fleet.ts";
 
 const NAMESPACE = "data-processing";
 const scratch = mkdtempSync(join(tmpdir(), "cluster-controller-"));

@@ -7,21 +7,21 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakePrometheus } from "../controller/support/fakePrometheus.ts";
-import {
-  type ControllerProcess,
-  controllerKubeconfig,
-  startController,
-} from "./support/controllerProcess.ts";
-import { type ControlPlane, startControlPlane, waitFor } from "./support/controlPlane.ts";
+import { type ControlPlane, startControlPlane, waitFor } from "../../harness/cluster/controlPlane.ts";
 import {
   agentsOf,
   editStackText,
   fastReleases,
   installPrerequisites,
   type StackEdit,
-} from "./support/fleet.ts";
-import { type PulumiProject, pulumiProject } from "./support/pulumiCli.ts";
+} from "../../harness/cluster/fleet.ts";
+import { type PulumiProject, pulumiProject } from "../../harness/cluster/pulumiCli.ts";
+import { FakePrometheus } from "../controller/support/fakePrometheus.ts";
+import {
+  type ControllerProcess,
+  controllerKubeconfig,
+  startController,
+} from "./support/controllerProcess.ts";
 
 /** Secrets each stack's receivers need, set the README's way. */
 const SECRETS: Record<"dev" | "prod", Record<string, string>> = {

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ControlPlane, startControlPlane } from "./support/controlPlane.ts";
-import { applyRender, installPrerequisites, render } from "./support/fleet.ts";
+import { type ControlPlane, startControlPlane } from "../../harness/cluster/controlPlane.ts";
+import { applyRender, installPrerequisites, render } from "../../harness/cluster/fleet.ts";
 
 let plane: ControlPlane;
 const scratch = mkdtempSync(join(tmpdir(), "cluster-render-"));

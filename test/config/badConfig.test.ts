@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { listFiles, PROJECT_DIR, runRenderCli } from "../../harness/renderCli.ts";
 import { FleetConfigError, formatPath, loadStackFile } from "../../src/config/index.ts";
 import type { ConfigPath } from "../../src/config/problems.ts";
-import { listFiles, PROJECT_DIR, runRenderCli } from "../render/renderCli.ts";
 
 const CORPUS_DIR = join(PROJECT_DIR, "test", "fixtures", "bad-config");
 const BASELINE_DIR = join(CORPUS_DIR, "valid");

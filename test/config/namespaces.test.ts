@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
+import { runProjectCli } from "../../harness/cli.ts";
+import { engineConfigOf, failedRunUnderMocks, stackRun } from "../../harness/pulumiStack.ts";
 import { FleetConfigError, loadStackFile, stackFilePath } from "../../src/config/index.ts";
 import { loadFleetFromPulumi } from "../../src/config/pulumiConfig.ts";
-import { runProjectCli } from "../support/cli.ts";
-import { engineConfigOf, failedRunUnderMocks, stackRun } from "../support/pulumiStack.ts";
 
 const BASELINE = readFileSync(
   join(import.meta.dirname, "..", "fixtures", "bad-config", "valid", "Pulumi.dev-baseline.yaml"),

@@ -4,7 +4,7 @@
  */
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliRun, runProjectCli } from "../support/cli.ts";
+import { type CliRun, runProjectCli } from "../../harness/cli.ts";
 import { checkoutWith, edit, prodText, removeCheckouts } from "./support.ts";
 
 function runDiff(args: string[]): Promise<CliRun> {

@@ -2,9 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PROJECT_DIR } from "../../harness/renderCli.ts";
 import { stackFilePath } from "../../src/config/index.ts";
 import { type RenderedSide, renderHead } from "../../src/diff/baseRender.ts";
-import { PROJECT_DIR } from "../render/renderCli.ts";
 
 export const PROD_STACK_FILE = stackFilePath("prod", PROJECT_DIR);
 

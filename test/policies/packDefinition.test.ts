@@ -3,9 +3,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { PROJECT_DIR } from "../../harness/renderCli.ts";
 import { kubeObjectFromResource, packPolicies } from "../../src/policy/pack.ts";
 import { POLICIES } from "../../src/policy/registry.ts";
-import { PROJECT_DIR } from "../render/renderCli.ts";
 import { testContext } from "./support/pack.ts";
 
 describe("registered policies", () => {

@@ -1,7 +1,7 @@
 /** The prod stack through the policy pack as Pulumi runs it: the program's resources raise no violation. */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { PROJECT_DIR } from "../../harness/renderCli.ts";
 import { stackFilePath } from "../../src/config/index.ts";
-import { PROJECT_DIR } from "../render/renderCli.ts";
 import {
   type EngineResource,
   programResources,

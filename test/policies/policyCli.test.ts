@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, runProjectCli } from "../../harness/cli.ts";
 import { POLICY_NAMES } from "../../src/policy/registry.ts";
-import { type CliRun, runProjectCli } from "../support/cli.ts";
 import { VIOLATIONS_STACK } from "./support/stacks.ts";
 
 function runPolicy(args: string[]): Promise<CliRun> {

@@ -3,10 +3,10 @@
  * its fix; never silent when the cluster cannot be read; an opt-out that reads nothing.
  */
 import { describe, expect, it } from "vitest";
+import { clusterLacking, fakeCluster, unreachableCluster } from "../../harness/fakeCluster.ts";
 import { type FleetConfig, loadStack, parseFleetConfig } from "../../src/config/index.ts";
 import { renderFleet } from "../../src/manifests/fleet.ts";
 import { type ClusterReader, PreflightError, runPreflight } from "../../src/preflight/index.ts";
-import { clusterLacking, fakeCluster, unreachableCluster } from "../support/fakeCluster.ts";
 
 function recorder() {
   const logs = { info: [] as string[], warn: [] as string[] };

@@ -5,7 +5,7 @@ import {
   type RegisteredResource,
   runStackUnderMocks,
   SECRET_SIGNATURE_KEY,
-} from "../support/pulumiStack.ts";
+} from "../../harness/pulumiStack.ts";
 
 let stack: MockedStack;
 beforeAll(async () => {

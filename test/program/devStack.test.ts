@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runStackUnderMocks } from "../support/pulumiStack.ts";
+import { runStackUnderMocks } from "../../harness/pulumiStack.ts";
 
 describe("Pulumi program under mocks: dev stack", () => {
   it("loads Pulumi.dev.yaml through the engine config and registers the rendered objects", async () => {

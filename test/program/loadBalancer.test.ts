@@ -4,9 +4,9 @@
  * where no load-balancer provider exists. Nothing else changes.
  */
 import { describe, expect, it } from "vitest";
+import { engineConfigOf, type RegisteredResource, runStackUnderMocks } from "../../harness/pulumiStack.ts";
 import { SKIP_AWAIT_ANNOTATION, withoutLoadBalancerAwait } from "../../src/components/agent.ts";
 import { stackFilePath } from "../../src/config/index.ts";
-import { engineConfigOf, type RegisteredResource, runStackUnderMocks } from "../support/pulumiStack.ts";
 
 function services(resources: RegisteredResource[]) {
   return resources

@@ -4,11 +4,11 @@
  * registered, and Pulumi shows the message alone.
  */
 import { describe, expect, it } from "vitest";
+import { PROJECT_DIR } from "../../harness/cli.ts";
+import { fakeCluster } from "../../harness/fakeCluster.ts";
+import { failedRunUnderMocks, stackRun } from "../../harness/pulumiStack.ts";
 import { loadStack } from "../../src/config/index.ts";
 import { ObjectInvariantError } from "../../src/manifests/invariants/index.ts";
-import { PROJECT_DIR } from "../support/cli.ts";
-import { fakeCluster } from "../support/fakeCluster.ts";
-import { failedRunUnderMocks, stackRun } from "../support/pulumiStack.ts";
 
 /** The dev fleet with its first agent's version set after validation (no label value). */
 function devFleetWithBadVersion() {

@@ -4,9 +4,9 @@
  * registered; what the program owns (the monitoring namespace of an own Prometheus) it creates.
  */
 import { describe, expect, it } from "vitest";
+import { clusterLacking, fakeCluster, unreachableCluster } from "../../harness/fakeCluster.ts";
+import { failedRunUnderMocks, runStackUnderMocks, stackRun } from "../../harness/pulumiStack.ts";
 import { PreflightError } from "../../src/preflight/index.ts";
-import { clusterLacking, fakeCluster, unreachableCluster } from "../support/fakeCluster.ts";
-import { failedRunUnderMocks, runStackUnderMocks, stackRun } from "../support/pulumiStack.ts";
 
 describe("the preflight in the program", () => {
   it("a cluster without the prerequisites: one PreflightError, no resource registered", async () => {

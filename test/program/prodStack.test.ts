@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runStackUnderMocks } from "../support/pulumiStack.ts";
+import { runStackUnderMocks } from "../../harness/pulumiStack.ts";
 
 describe("Pulumi program under mocks: prod stack", () => {
   it("evaluates with the receivers' secrets set in the backend (as engine secrets)", async () => {

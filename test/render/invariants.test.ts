@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { listFiles, PROJECT_DIR, runRenderCli } from "../../harness/renderCli.ts";
 import { type Agent, type FleetConfig, loadStack, parseFleetConfig } from "../../src/config/index.ts";
 import { renderFleet } from "../../src/manifests/fleet.ts";
 import { ObjectInvariantError, objectSetProblems } from "../../src/manifests/invariants/index.ts";
-import { listFiles, PROJECT_DIR, runRenderCli } from "./renderCli.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "render-invariants-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

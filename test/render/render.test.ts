@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { type CliRun, PROJECT_DIR, readTree, runRenderCli } from "../../harness/renderCli.ts";
 import { loadStack } from "../../src/config/index.ts";
-import { type CliRun, PROJECT_DIR, readTree, runRenderCli } from "./renderCli.ts";
 
 interface RenderedDocument {
   file: string;

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PROJECT_DIR } from "../render/renderCli.ts";
+import { PROJECT_DIR } from "../../harness/renderCli.ts";
 
 const WORKFLOWS = join(PROJECT_DIR, ".github", "workflows");
 

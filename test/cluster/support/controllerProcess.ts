@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { delimiter, join } from "node:path";
+import { PROJECT_DIR } from "../../../harness/cli.ts";
+import { type ControlPlane, freePort } from "../../../harness/cluster/controlPlane.ts";
+import { reapOnExit } from "../../../harness/cluster/reaper.ts";
 import { CONTROLLER } from "../../../src/contract/controller.ts";
-import { PROJECT_DIR } from "../../support/cli.ts";
-import { type ControlPlane, freePort } from "./controlPlane.ts";
-import { reapOnExit } from "./reaper.ts";
 
 export const CONTROLLER_NAMESPACE = CONTROLLER.namespace;
 export const CONTROLLER_SERVICE_ACCOUNT = CONTROLLER.name;

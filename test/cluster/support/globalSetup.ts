@@ -1,5 +1,5 @@
 /** Builds (or finds cached) the toolchain once before any cluster-tier file starts a control plane. */
-import { toolchainPaths } from "./toolchain.ts";
+import { toolchainPaths } from "../../../harness/cluster/toolchain.ts";
 
 export default function setup(): void {
   const started = Date.now();

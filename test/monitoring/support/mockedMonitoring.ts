@@ -4,8 +4,8 @@
  * test/support/pulumiStack.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { engineConfigOf } from "../../../harness/pulumiStack.ts";
 import { stackFilePath } from "../../../src/config/index.ts";
-import { engineConfigOf } from "../../support/pulumiStack.ts";
 
 export interface MockedResource {
   type: string;

@@ -6,11 +6,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";
+import { engineConfigOf, runStackUnderMocks } from "../../../harness/pulumiStack.ts";
+import { PROJECT_DIR } from "../../../harness/renderCli.ts";
 import type { EnforcementLevel } from "../../../src/config/index.ts";
 import { type KubeObject, objectKey } from "../../../src/manifests/types.ts";
 import { kubeObjectFromResource } from "../../../src/policy/pack.ts";
-import { PROJECT_DIR } from "../../render/renderCli.ts";
-import { engineConfigOf, runStackUnderMocks } from "../../support/pulumiStack.ts";
 import { injectViolations } from "./inject.ts";
 import { typeToken, urnOf } from "./pack.ts";
 

@@ -2,11 +2,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { PROJECT_DIR } from "../../../harness/renderCli.ts";
 import type { KubeObject } from "../../../src/manifests/types.ts";
 import { policyContextFromFleet } from "../../../src/policy/context.ts";
 import type { Finding, PolicyContext } from "../../../src/policy/types.ts";
 import { renderStack } from "../../../src/render/renderStack.ts";
-import { PROJECT_DIR } from "../../render/renderCli.ts";
 import { injectViolations } from "./inject.ts";
 
 export const VIOLATIONS_DIR = join(PROJECT_DIR, "test", "fixtures", "policy-violations");

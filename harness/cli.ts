@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { delimiter, join, resolve } from "node:path";
 
-export const PROJECT_DIR = resolve(import.meta.dirname, "../..");
+export const PROJECT_DIR = resolve(import.meta.dirname, "..");
 const BIN_DIR = join(PROJECT_DIR, "node_modules", ".bin");
 
 export interface CliRun {

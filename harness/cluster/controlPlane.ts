@@ -321,7 +321,7 @@ async function installMetricsApi(
 ): Promise<void> {
   const address = hostAddress();
   const port = await freePort();
-  const tsx = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
+  const tsx = join(import.meta.dirname, "../../node_modules/.bin/tsx");
   const server = join(import.meta.dirname, "metricsApiServer.ts");
   start("metrics-api", tsx, [
     server,

@@ -13,8 +13,8 @@ import {
   loadStackFile,
   missingReceiverSecrets,
   stackFilePath,
-} from "../../src/config/index.ts";
-import type { ClusterReader } from "../../src/preflight/index.ts";
+} from "../src/config/index.ts";
+import type { ClusterReader } from "../src/preflight/index.ts";
 import { fakeCluster } from "./fakeCluster.ts";
 
 export interface RegisteredResource {
@@ -52,7 +52,7 @@ interface MockMonitorInternals {
 
 export interface MockedStack {
   resources: RegisteredResource[];
-  outputs: import("../../src/program.ts").FleetOutputs;
+  outputs: import("../src/program.ts").FleetOutputs;
   secretKeys: string[];
   /** What the program logged (preflight, turned-off receivers), by level. */
   logs: { info: string[]; warn: string[] };
@@ -222,8 +222,8 @@ async function evaluateUnderMocks({
     return register(request, callback);
   };
   pulumi.runtime.setAllConfig(config, secretKeys);
-  const { deployFleet } = await import("../../src/program.ts");
-  const { loadFleetFromPulumi } = await import("../../src/config/pulumiConfig.ts");
+  const { deployFleet } = await import("../src/program.ts");
+  const { loadFleetFromPulumi } = await import("../src/config/pulumiConfig.ts");
   const log = {
     info: (message: string) => logs.info.push(message),
     warn: (message: string) => logs.warn.push(message),

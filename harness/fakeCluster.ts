@@ -3,8 +3,8 @@
  * has everything, one that lacks chosen things, one that cannot be reached. Each records the
  * probes it was asked.
  */
-import type { ClusterReader, Probe, ProbeAnswer } from "../../src/preflight/index.ts";
-import { describeProbe } from "../../src/preflight/index.ts";
+import type { ClusterReader, Probe, ProbeAnswer } from "../src/preflight/index.ts";
+import { describeProbe } from "../src/preflight/index.ts";
 
 export interface FakeCluster extends ClusterReader {
   asked: Probe[];

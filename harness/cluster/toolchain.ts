@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-const PROJECT_DIR = resolve(import.meta.dirname, "../../..");
+const PROJECT_DIR = resolve(import.meta.dirname, "../..");
 
 export interface ToolchainPaths {
   etcd: string;

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type CliRun, PROJECT_DIR, runProjectCli } from "../support/cli.ts";
+import { type CliRun, PROJECT_DIR, runProjectCli } from "./cli.ts";
 
 export { type CliRun, PROJECT_DIR };
 

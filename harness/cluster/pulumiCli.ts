@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { PROJECT_DIR } from "../../support/cli.ts";
+import { PROJECT_DIR } from "../cli.ts";
 import { reapOnExit, removeOnExit } from "./reaper.ts";
 import { toolchainPaths } from "./toolchain.ts";
 

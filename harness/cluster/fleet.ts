@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument, stringify } from "yaml";
-import { runRenderCli } from "../../render/renderCli.ts";
-import { PROJECT_DIR } from "../../support/cli.ts";
+import { PROJECT_DIR } from "../cli.ts";
+import { runRenderCli } from "../renderCli.ts";
 import type { ControlPlane } from "./controlPlane.ts";
 import { toolchainPaths } from "./toolchain.ts";
 
