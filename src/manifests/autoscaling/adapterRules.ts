@@ -7,9 +7,9 @@
  */
 import { stringify } from "yaml";
 import type { FleetConfig } from "../../config/index.ts";
-import { CUSTOM_METRICS } from "../agent/autoscaling.ts";
 import { fleetLabels } from "../labels.ts";
 import type { KubeObject } from "../types.ts";
+import { CUSTOM_METRICS } from "./hpa.ts";
 import { SCHEDULE_METRIC, SCHEDULE_SERIES } from "./schedules.ts";
 
 const RESOURCES = { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } };

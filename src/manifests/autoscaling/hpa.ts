@@ -1,17 +1,17 @@
 /**
  * One HPA (autoscaling/v2) per agent: CPU and memory utilization plus the custom per-pod metrics
  * (throughput, input queue depth, p95 latency) that prometheus-adapter serves from the agents'
- * own series, and the floors of scheduled scale-ups (autoscaling/schedules.ts). A single HPA per
+ * own series, and the floors of scheduled scale-ups (schedules.ts). A single HPA per
  * target means no two autoscalers fight over the replica count.
  */
 import { type Agent, type Autoscaling, parseDuration } from "../../config/index.ts";
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../crd/agentRollout.ts";
-import { scheduleMetrics } from "../autoscaling/schedules.ts";
+import { agentLabels } from "../agent/labels.ts";
+import { isReleased } from "../agent/services.ts";
 import type { KubeObject } from "../types.ts";
-import { agentLabels } from "./labels.ts";
-import { isReleased } from "./services.ts";
+import { scheduleMetrics } from "./schedules.ts";
 
-/** Names the adapter exposes on custom.metrics.k8s.io (see autoscaling/adapterRules.ts). */
+/** Names the adapter exposes on custom.metrics.k8s.io (see adapterRules.ts). */
 export const CUSTOM_METRICS = {
   throughput: "agent_records_processed_per_second",
   queueDepth: "agent_input_queue_depth",
