@@ -4,7 +4,7 @@
  * where no load-balancer provider exists. Nothing else changes.
  */
 import { describe, expect, it } from "vitest";
-import { SKIP_AWAIT_ANNOTATION, withoutLoadBalancerAwait } from "../../src/components/agent.ts";
+import { SKIP_AWAIT_ANNOTATION, withoutLoadBalancerAwait } from "../../src/components/agent/index.ts";
 import { stackFilePath } from "../../src/config/index.ts";
 import { engineConfigOf, type RegisteredResource, runStackUnderMocks } from "../support/pulumiStack.ts";
 
