@@ -30,15 +30,15 @@ export interface RenderedFleet {
   /** Objects of each agent (workload, services, autoscaling, …), by agent id. */
   agents: Record<string, KubeObject[]>;
   /** Rules, monitors, dashboard ConfigMaps (and an own Prometheus): the Monitoring component's. */
-  monitoring?: KubeObject[];
+  monitoring: KubeObject[];
   /** The Alertmanager config Secret, with `<secret:key>` placeholders (and an own Alertmanager). */
-  alerting?: KubeObject[];
+  alerting: KubeObject[];
   /** The plain Prometheus rule file, written as `prometheus/rules.yaml`. */
-  prometheusRules?: RuleFile;
+  prometheusRules: RuleFile;
   /** The Alertmanager config with `<secret:key>` placeholders, written as `alertmanager/alertmanager.yaml`. */
-  alertmanagerConfig?: AlertmanagerConfig;
+  alertmanagerConfig: AlertmanagerConfig;
   /** Grafana dashboards by file name, written as `grafana/<name>.json`. */
-  dashboards?: Record<string, Record<string, unknown>>;
+  dashboards: Record<string, Record<string, unknown>>;
 }
 
 /** `namespace/kind/name`, unique within a rendered fleet. */

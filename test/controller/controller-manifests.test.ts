@@ -69,7 +69,7 @@ describe("rollout controller objects", () => {
 
   it("its alerts and scrape config read metrics the controller really exports", async () => {
     // The fleet's Monitoring component carries them: the controller's PodMonitor and rule area.
-    const monitoring = renderFleet(fleet).monitoring ?? [];
+    const monitoring = renderFleet(fleet).monitoring;
     const rule = monitoring.find(
       (object) => object.kind === "PrometheusRule" && object.metadata.name === "agent-fleet-controller",
     );
