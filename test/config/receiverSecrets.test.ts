@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { FleetConfigError, loadStack, stackFilePath } from "../../src/config/index.ts";
 import { loadFleetFromPulumi } from "../../src/config/pulumiConfig.ts";
-import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alertmanagerReceivers.ts";
+import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alerting/alertmanagerReceivers.ts";
 import { engineConfigOf } from "../support/pulumiStack.ts";
 
 /** Loads a stack through the engine loader with exactly these secrets set (plus `overrides`). */

@@ -1,7 +1,7 @@
 import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
 import { describe, expect, it } from "vitest";
 import { agentLabels } from "../../src/manifests/agent/labels.ts";
-import { buildPodMonitors } from "../../src/manifests/monitoring/podMonitors.ts";
+import { buildPodMonitors } from "../../src/manifests/monitoring/scraping/podMonitors.ts";
 import { AGENT_PORTS } from "../../src/manifests/ports.ts";
 import { stackFleet } from "./support/fleets.ts";
 

@@ -2,7 +2,7 @@
  * Recording rules over the agent metric contract: one series per `namespace`+`agent` for every
  * signal the alerts and dashboards read. Label-based: nothing here mentions an agent by name.
  */
-import { AGENT_GROUPING, AGENT_METRICS, AGENT_TARGETS, ANY_AGENT_SERIES, RECORDED } from "./metrics.ts";
+import { AGENT_GROUPING, AGENT_METRICS, AGENT_TARGETS, ANY_AGENT_SERIES, RECORDED } from "../metrics.ts";
 import type { RecordingRule, RuleGroup } from "./ruleTypes.ts";
 
 const M = AGENT_METRICS;

@@ -2,10 +2,10 @@
  * All rule groups of the fleet, in dependency order (thresholds → signals → SLIs → alerts), with
  * runbook links added centrally; and the `PrometheusRule` objects that carry them, one per area.
  */
-import type { FleetConfig } from "../../config/index.ts";
-import { scheduleRules } from "../autoscaling/schedules.ts";
-import { fleetLabels } from "../labels.ts";
-import type { KubeObject } from "../types.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { scheduleRules } from "../../autoscaling/schedules.ts";
+import { fleetLabels } from "../../labels.ts";
+import type { KubeObject } from "../../types.ts";
 import { agentAlertRules } from "./agentAlerts.ts";
 import { agentSignalRules } from "./agentSignals.ts";
 import { controllerAlertRules } from "./controllerAlerts.ts";

@@ -2,9 +2,9 @@
  * The agent alerts of REQUIREMENTS.md §3: thresholds from the per-agent threshold series,
  * `for:` durations from `monitoring.durations`.
  */
-import type { FleetConfig } from "../../config/index.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { AGENT_KEY, AGENT_METRICS, RECORDED } from "../metrics.ts";
 import { agentNotReportingAlert } from "./agentPresence.ts";
-import { AGENT_KEY, AGENT_METRICS, RECORDED } from "./metrics.ts";
 import { compareToAgentSeries } from "./promql.ts";
 import type { AlertingRule, RuleGroup, Severity } from "./ruleTypes.ts";
 import type { AlertName } from "./runbooks.ts";

@@ -8,9 +8,9 @@
  * plain file is exactly what `amtool` checks.
  */
 import { stringify } from "yaml";
-import type { FleetConfig } from "../../config/index.ts";
-import { fleetLabels } from "../labels.ts";
-import type { KubeObject } from "../types.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { fleetLabels } from "../../labels.ts";
+import type { KubeObject } from "../../types.ts";
 import type { AlertmanagerConfig } from "./alertmanager.ts";
 
 export const ALERTMANAGER_NAME = "agent-fleet";

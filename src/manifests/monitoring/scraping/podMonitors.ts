@@ -6,10 +6,10 @@
  */
 
 import type { IPodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
-import type { FleetConfig } from "../../config/index.ts";
-import { fleetLabels, PART_OF } from "../labels.ts";
-import type { KubeObject } from "../types.ts";
-import { AGENT_METRICS_PORT, CONTROLLER } from "./metrics.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { fleetLabels, PART_OF } from "../../labels.ts";
+import type { KubeObject } from "../../types.ts";
+import { AGENT_METRICS_PORT, CONTROLLER } from "../metrics.ts";
 
 /** Pod labels copied onto every agent series: the contract's `agent`/`track`, plus routing/version. */
 export const AGENT_POD_TARGET_LABELS = ["agent", "track", "version", "environment"];

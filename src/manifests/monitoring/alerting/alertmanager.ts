@@ -11,9 +11,9 @@ import {
   type Receivers,
   type SecretKey,
   secretPlaceholder,
-} from "../../config/index.ts";
-import { fillSecrets } from "../../config/secrets.ts";
-import type { Severity } from "./ruleTypes.ts";
+} from "../../../config/index.ts";
+import { fillSecrets } from "../../../config/secrets.ts";
+import type { Severity } from "../rules/ruleTypes.ts";
 
 export interface AlertmanagerRoute {
   receiver: string;

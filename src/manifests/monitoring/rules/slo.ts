@@ -4,8 +4,8 @@
  * `slo:error_budget:ratio`, burn rates and remaining budget, then one page and one ticket alert.
  * Each SLO (availability, latency) is one fixed set of rules over all agents (label `slo`).
  */
-import { type FleetConfig, parseDuration } from "../../config/index.ts";
-import { AGENT_GROUPING, AGENT_METRICS } from "./metrics.ts";
+import { type FleetConfig, parseDuration } from "../../../config/index.ts";
+import { AGENT_GROUPING, AGENT_METRICS } from "../metrics.ts";
 import type { AlertingRule, RecordingRule, RuleGroup, Severity } from "./ruleTypes.ts";
 import { SLO_LATENCY_BUCKET, SLO_OBJECTIVE, type SloName } from "./thresholds.ts";
 

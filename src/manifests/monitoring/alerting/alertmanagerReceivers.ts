@@ -2,8 +2,8 @@
  * Receivers (email, Slack, PagerDuty, webhook) and the global settings they share. Every credential
  * is a placeholder; nothing here ever sees a secret value.
  */
-import type { FleetConfig, Receivers } from "../../config/index.ts";
-import { secretPlaceholder } from "../../config/index.ts";
+import type { FleetConfig, Receivers } from "../../../config/index.ts";
+import { secretPlaceholder } from "../../../config/index.ts";
 import {
   type AlertmanagerConfig,
   type AlertmanagerReceiver,
