@@ -1,5 +1,6 @@
 /** Plain Kubernetes objects as the builders produce them: JSON-ready, no Pulumi types. */
-import type { AlertmanagerConfig, RuleFile } from "./monitoring/index.ts";
+import type { AlertmanagerConfig } from "./monitoring/alerting/alertmanagerTypes.ts";
+import type { RuleFile } from "./monitoring/rules/ruleTypes.ts";
 
 export interface ObjectMeta {
   name: string;

@@ -14,10 +14,8 @@ import {
   ALERTMANAGER_CONFIG_KEY,
   alertmanagerYaml,
 } from "../../manifests/monitoring/alerting/alertingObjects.ts";
-import {
-  type AlertmanagerConfig,
-  fillAlertmanagerSecrets,
-} from "../../manifests/monitoring/alerting/alertmanager.ts";
+import { fillAlertmanagerSecrets } from "../../manifests/monitoring/alerting/alertmanager.ts";
+import type { AlertmanagerConfig } from "../../manifests/monitoring/alerting/alertmanagerTypes.ts";
 import type { KubeObject } from "../../manifests/types.ts";
 import { registerObject } from "../kubeObject.ts";
 

@@ -6,8 +6,8 @@
 import type { FleetConfig } from "../../config/index.ts";
 import type { KubeObject } from "../types.ts";
 import { buildAlertingObjects } from "./alerting/alertingObjects.ts";
-import type { AlertmanagerConfig } from "./alerting/alertmanager.ts";
 import { buildAlertmanagerConfig } from "./alerting/alertmanagerReceivers.ts";
+import type { AlertmanagerConfig } from "./alerting/alertmanagerTypes.ts";
 import { buildDashboardConfigMaps, buildDashboards } from "./dashboards/index.ts";
 import { buildPrometheusRules, buildRuleAreas, ruleFileOf } from "./rules/index.ts";
 import type { RuleFile } from "./rules/ruleTypes.ts";
@@ -41,6 +41,3 @@ export function renderMonitoring(fleet: FleetConfig): MonitoringRender {
     dashboards,
   };
 }
-
-export type { AlertmanagerConfig } from "./alerting/alertmanager.ts";
-export type { RuleFile, RuleGroup } from "./rules/ruleTypes.ts";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll } from "vitest";
 import { parse, stringify } from "yaml";
-import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alerting/alertmanager.ts";
+import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alerting/alertmanagerTypes.ts";
 import type { RuleFile } from "../../../src/manifests/monitoring/rules/ruleTypes.ts";
 
 export interface ToolResult {

@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import type { FleetConfig } from "../../../config/index.ts";
 import { fleetLabels } from "../../labels.ts";
 import type { KubeObject } from "../../types.ts";
-import type { AlertmanagerConfig } from "./alertmanager.ts";
+import type { AlertmanagerConfig } from "./alertmanagerTypes.ts";
 
 export const ALERTMANAGER_NAME = "agent-fleet";
 /** prometheus-operator's default config Secret name for an Alertmanager named `agent-fleet`. */

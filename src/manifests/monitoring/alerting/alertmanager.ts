@@ -1,8 +1,9 @@
 /**
- * The Alertmanager configuration as plain data (what `amtool check-config` reads). Credentials are
- * `<secret:key>` placeholders: the Alerting component fills them from Pulumi secrets, the offline
- * render keeps them. Matchers only (`matchers`, `source_matchers`, `target_matchers`), never the
- * deprecated `match`/`match_re`.
+ * The Alertmanager configuration's route tree, inhibit rules and secret placeholders (its shape:
+ * `alertmanagerTypes.ts`, what `amtool check-config` reads). Credentials are `<secret:key>`
+ * placeholders: the Alerting component fills them from Pulumi secrets, the offline render keeps
+ * them. Matchers only (`matchers`, `source_matchers`, `target_matchers`), never the deprecated
+ * `match`/`match_re`.
  */
 import {
   type Alerting,
@@ -14,35 +15,7 @@ import {
 } from "../../../config/index.ts";
 import { fillSecrets } from "../../../config/secrets.ts";
 import type { Severity } from "../rules/ruleTypes.ts";
-
-export interface AlertmanagerRoute {
-  receiver: string;
-  matchers?: string[];
-  group_by?: string[];
-  group_wait?: string;
-  group_interval?: string;
-  repeat_interval?: string;
-  continue?: boolean;
-  routes?: AlertmanagerRoute[];
-}
-
-export interface AlertmanagerReceiver {
-  name: string;
-  [configs: string]: unknown;
-}
-
-export interface InhibitRule {
-  source_matchers: string[];
-  target_matchers: string[];
-  equal: string[];
-}
-
-export interface AlertmanagerConfig {
-  global: Record<string, unknown>;
-  route: AlertmanagerRoute;
-  receivers: AlertmanagerReceiver[];
-  inhibit_rules: InhibitRule[];
-}
+import type { AlertmanagerRoute, InhibitRule } from "./alertmanagerTypes.ts";
 
 export const GROUP_BY = ["namespace", "agent", "alertname"];
 export const RECEIVER = {

@@ -4,14 +4,8 @@
  */
 import type { FleetConfig, Receivers } from "../../../config/index.ts";
 import { secretPlaceholder } from "../../../config/index.ts";
-import {
-  type AlertmanagerConfig,
-  type AlertmanagerReceiver,
-  buildInhibitRules,
-  buildRouteTree,
-  RECEIVER,
-  secretUrlPlaceholder,
-} from "./alertmanager.ts";
+import { buildInhibitRules, buildRouteTree, RECEIVER, secretUrlPlaceholder } from "./alertmanager.ts";
+import type { AlertmanagerConfig, AlertmanagerReceiver } from "./alertmanagerTypes.ts";
 
 const TITLE =
   '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ' +

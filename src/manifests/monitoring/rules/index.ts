@@ -11,7 +11,7 @@ import { agentSignalRules } from "./agentSignals.ts";
 import { controllerAlertRules } from "./controllerAlerts.ts";
 import { resourceAlertRules, resourceRecordingRules } from "./resourceAlerts.ts";
 import type { RuleFile, RuleGroup } from "./ruleTypes.ts";
-import { withRunbooks } from "./runbooks.ts";
+import { runbookUrl } from "./runbooks.ts";
 import { sloRules } from "./slo.ts";
 import { thresholdRules } from "./thresholds.ts";
 
@@ -34,6 +34,18 @@ export function buildRuleAreas(fleet: FleetConfig): RuleArea[] {
   return areas.map(({ area, groups }) => ({
     area,
     groups: withRunbooks(groups, fleet.monitoring.runbookBaseUrl),
+  }));
+}
+
+/** Adds `runbook_url` to every alert of the groups, so no area module can forget it. */
+function withRunbooks(groups: readonly RuleGroup[], baseUrl: string): RuleGroup[] {
+  return groups.map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) =>
+      "alert" in rule
+        ? { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(baseUrl, rule.alert) } }
+        : rule,
+    ),
   }));
 }
 
