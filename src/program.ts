@@ -5,9 +5,9 @@
  * {@link defineFleet}, which skips the preflight) under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Agent } from "./components/agent.ts";
-import { AgentCluster } from "./components/agentCluster.ts";
-import { defineRolloutController } from "./components/controller/rolloutController.ts";
+import { Agent } from "./components/agent/index.ts";
+import { AgentCluster } from "./components/agentCluster/index.ts";
+import { defineRolloutController } from "./components/controller/index.ts";
 import { registerObject } from "./components/kubeObject.ts";
 import { defineMonitoring } from "./components/monitoring/index.ts";
 import { type FleetConfig, FleetConfigError } from "./config/index.ts";

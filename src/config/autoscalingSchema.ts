@@ -1,6 +1,6 @@
 /** Autoscaling settings of the fleet schema: HPA targets and behaviour, and scheduled floors. */
 import { z } from "zod";
-import { agentId, dnsLabel, duration, percent, positiveInt, ratio } from "./primitives.ts";
+import { agentId, dnsLabel, durationWithDefault, percent, positiveInt, ratio } from "./primitives.ts";
 
 export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 
@@ -45,9 +45,9 @@ export const autoscalingSchema = z.strictObject({
   /** Period of the scale-up policy (+scaleUpPods per period). @default 60 */
   periodSeconds: positiveInt.default(60),
   /** Cooldown between scale-downs: at most `scaleDownPods` per this period. @default "5m" */
-  scaleDownStabilization: duration.default("5m"),
+  scaleDownStabilization: durationWithDefault("5m"),
   /** How long load must stay low before any scale-down (the HPA stabilization window). @default "10m" */
-  scaleDownSustained: duration.default("10m"),
+  scaleDownSustained: durationWithDefault("10m"),
   /** Scheduled scale-up: replica floors for known busy hours. @default [] */
   schedules: z.array(scaleScheduleSchema).default([]),
 });

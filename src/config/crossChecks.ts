@@ -9,7 +9,7 @@ import { derivedNameLimits } from "./checks/derivedNames.ts";
 import { gatewayRouteClaims } from "./checks/gatewayRoutes.ts";
 import { objectNameCollisions } from "./checks/nameCollisions.ts";
 import type { ConfigPath, ConfigProblem } from "./problems.ts";
-import { parseDuration, parseTimeOfDay } from "./quantity.ts";
+import { parseTimeOfDay, seconds } from "./quantity.ts";
 import type { FleetConfig } from "./resolve.ts";
 import type { AlertThresholds, CanaryStep } from "./schema.ts";
 
@@ -197,7 +197,7 @@ function routes(fleet: FleetConfig): ConfigProblem[] {
 
 function autoscalingWindows(fleet: FleetConfig): ConfigProblem[] {
   const { scaleDownStabilization, scaleDownSustained } = fleet.autoscaling;
-  return secondsOf(scaleDownStabilization) > secondsOf(scaleDownSustained)
+  return seconds(scaleDownStabilization) > seconds(scaleDownSustained)
     ? [
         {
           path: ["autoscaling", "scaleDownStabilization"],
@@ -205,10 +205,6 @@ function autoscalingWindows(fleet: FleetConfig): ConfigProblem[] {
         },
       ]
     : [];
-}
-
-function secondsOf(text: string): number {
-  return parseDuration(text) ?? 0;
 }
 
 /** Schedules: unique names, a window that ends after it starts, declared agents that can reach the floor. */

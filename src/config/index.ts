@@ -1,9 +1,20 @@
 /** Public surface of the config package (the Pulumi loader lives in `pulumiConfig.ts`). */
 
 export { crossCheck } from "./crossChecks.ts";
-export { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
+export { CONFIG_NAMESPACE } from "./namespaces.ts";
+export { parseFleetConfig } from "./parse.ts";
 export { type ConfigProblem, FleetConfigError, formatPath } from "./problems.ts";
-export { formatBytes, formatCpu, parseBytes, parseCpu, parseDuration, parseTimeOfDay } from "./quantity.ts";
+export {
+  type Duration,
+  formatBytes,
+  formatCpu,
+  parseBytes,
+  parseCpu,
+  parseDuration,
+  parseTimeOfDay,
+  seconds,
+  wholeSeconds,
+} from "./quantity.ts";
 export {
   applyReceiverSecrets,
   backendSecretsNote,

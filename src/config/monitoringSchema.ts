@@ -3,7 +3,16 @@
  * overridable per agent), SLO objectives, the Prometheus stack and the Alertmanager receivers.
  */
 import { z } from "zod";
-import { byteQuantity, dnsLabel, duration, labelMap, positiveInt, ratio, url } from "./primitives.ts";
+import {
+  byteQuantity,
+  dnsLabel,
+  durationWithDefault,
+  labelMap,
+  positiveInt,
+  ratio,
+  url,
+} from "./primitives.ts";
+import type { Duration } from "./quantity.ts";
 
 /**
  * A ratio threshold without the end that breaks its alert: `value` (0 or 1) either fires the alert
@@ -70,29 +79,29 @@ export const alertThresholdsSchema = z.strictObject({
 
 export const alertDurationsSchema = z.strictObject({
   /** @default "5m" */
-  latencyWarning: duration.default("5m"),
+  latencyWarning: durationWithDefault("5m"),
   /** @default "2m" */
-  latencyCritical: duration.default("2m"),
+  latencyCritical: durationWithDefault("2m"),
   /** @default "5m" */
-  errorRate: duration.default("5m"),
+  errorRate: durationWithDefault("5m"),
   /** @default "5m" */
-  queueDepth: duration.default("5m"),
+  queueDepth: durationWithDefault("5m"),
   /** @default "10m" */
-  dataQuality: duration.default("10m"),
+  dataQuality: durationWithDefault("10m"),
   /** @default "15m" */
-  throughputDrop: duration.default("15m"),
+  throughputDrop: durationWithDefault("15m"),
   /** @default "5m" */
-  degraded: duration.default("5m"),
+  degraded: durationWithDefault("5m"),
   /** @default "1m" */
-  unhealthy: duration.default("1m"),
+  unhealthy: durationWithDefault("1m"),
   /** @default "5m" */
-  resources: duration.default("5m"),
+  resources: durationWithDefault("5m"),
   /** Rollout controller unreachable, or no replica holding the leader Lease. @default "5m" */
-  controllerDown: duration.default("5m"),
+  controllerDown: durationWithDefault("5m"),
   /** Reconciles failing without pause (errors in every 5-minute window). @default "15m" */
-  reconcileErrors: duration.default("15m"),
+  reconcileErrors: durationWithDefault("15m"),
   /** A release sitting in one `Paused`/`Analysing` phase. @default "30m" */
-  rolloutStuck: duration.default("30m"),
+  rolloutStuck: durationWithDefault("30m"),
 });
 
 /**
@@ -118,7 +127,7 @@ export const sloSchema = z.strictObject({
   /** @default 1 */
   latencyThresholdSeconds: z.number().positive().default(1),
   /** @default "30d" */
-  window: duration.default("30d"),
+  window: durationWithDefault("30d"),
 });
 
 export const monitoringSchema = z.strictObject({
@@ -127,9 +136,9 @@ export const monitoringSchema = z.strictObject({
   /** Labels the cluster's Prometheus selects rules/monitors by. @default { release: "kube-prometheus-stack" } */
   selectorLabels: labelMap.default({ release: "kube-prometheus-stack" }),
   /** @default "30s" */
-  scrapeInterval: duration.default("30s"),
+  scrapeInterval: durationWithDefault("30s"),
   /** @default "30d" */
-  retention: duration.default("30d"),
+  retention: durationWithDefault("30d"),
   /** Install Prometheus/Alertmanager resources when the cluster has none. @default false */
   installPrometheus: z.boolean().default(false),
   /** Persistent volume of the installed Prometheus (one per replica), so `retention` survives restarts. */
@@ -190,20 +199,20 @@ export const receiversSchema = z.strictObject({
 export const alertingSchema = z.strictObject({
   receivers: receiversSchema.default({}),
   /** @default "30s" */
-  groupWait: duration.default("30s"),
+  groupWait: durationWithDefault("30s"),
   /** @default "5m" */
-  groupInterval: duration.default("5m"),
+  groupInterval: durationWithDefault("5m"),
   /** Re-notification per severity: the escalation cadence. */
   repeatInterval: z
     .strictObject({
       /** @default "1h" */
-      critical: duration.default("1h"),
+      critical: durationWithDefault("1h"),
       /** @default "4h" */
-      error: duration.default("4h"),
+      error: durationWithDefault("4h"),
       /** @default "12h" */
-      warning: duration.default("12h"),
+      warning: durationWithDefault("12h"),
     })
-    .default({ critical: "1h", error: "4h", warning: "12h" }),
+    .default({ critical: "1h" as Duration, error: "4h" as Duration, warning: "12h" as Duration }),
 });
 
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;

@@ -4,10 +4,12 @@
  * block pasted from another project (`myproj:agents`) would silently do nothing. So every key is
  * either ours (`agent-fleet:*`), left to the provider or the engine, or a problem.
  */
-import { CONFIG_NAMESPACE } from "./parse.ts";
 import type { ConfigProblem } from "./problems.ts";
 import { fleetConfigSchema } from "./schema.ts";
 import { closest } from "./suggest.ts";
+
+/** The stack-config namespace the program reads (`agent-fleet:<key>`). */
+export const CONFIG_NAMESPACE = "agent-fleet";
 
 /**
  * Namespaces with an owner other than this program: the Kubernetes provider (`kubernetes:context`,

@@ -11,8 +11,6 @@ import { type ConfigProblem, FleetConfigError } from "./problems.ts";
 import { type FleetConfig, resolveFleet } from "./resolve.ts";
 import { fleetConfigSchema } from "./schema.ts";
 
-export const CONFIG_NAMESPACE = "agent-fleet";
-
 export interface ParseOptions {
   /** Named in the error, e.g. `Pulumi.prod.yaml`. */
   source: string;

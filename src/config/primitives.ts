@@ -3,7 +3,7 @@
  * value ("is not a CPU quantity …") because the formatter prints `path: <value> <message>`.
  */
 import { z } from "zod";
-import { parseBytes, parseCpu, parseDuration } from "./quantity.ts";
+import { type Duration, parseBytes, parseCpu, parseDuration } from "./quantity.ts";
 
 /** DNS-1123 label: namespaces, cluster names. */
 export const dnsLabel = z
@@ -39,7 +39,12 @@ const NOT_A_DURATION = "is not a duration (examples: 30s, 5m, 1h30m)";
 
 export const duration = z
   .string({ error: (issue) => bareNumberHint(issue.input) ?? NOT_A_DURATION })
-  .refine((value) => parseDuration(value) !== undefined, { error: NOT_A_DURATION });
+  .refine((value) => parseDuration(value) !== undefined, { error: NOT_A_DURATION })
+  .transform((value) => value as Duration);
+
+/** A duration field with a default (written as the user would write it). */
+export const durationWithDefault = (text: string): z.ZodDefault<typeof duration> =>
+  duration.default(text as Duration);
 
 /**
  * `pause: 600` is a number to YAML, and a duration needs its unit; the seconds reading is the

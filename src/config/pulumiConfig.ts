@@ -5,8 +5,8 @@
  * (receiverSecrets.ts): an error in prod, a receiver turned off with one warning elsewhere.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ForeignKeyProblem, ownerOf } from "./namespaces.ts";
-import { CONFIG_NAMESPACE, parseFleetConfig } from "./parse.ts";
+import { CONFIG_NAMESPACE, type ForeignKeyProblem, ownerOf } from "./namespaces.ts";
+import { parseFleetConfig } from "./parse.ts";
 import { applyReceiverSecrets } from "./receiverSecrets.ts";
 import type { FleetConfig } from "./resolve.ts";
 import { isSecretKey, SecretRef } from "./secrets.ts";

@@ -82,6 +82,24 @@ export function parseDuration(text: string): number | undefined {
   return seconds > 0 ? seconds : undefined;
 }
 
+/**
+ * A duration the schema has validated (`30s`, `5m`, `1h30m`): the config's duration fields have
+ * this type, so reading their length cannot fail and needs no fallback.
+ */
+export type Duration = string & { readonly __duration: unique symbol };
+
+/** The length of a validated duration, in seconds. */
+export function seconds(duration: Duration): number {
+  const value = parseDuration(duration);
+  if (value === undefined) throw new Error(`not a validated duration: ${JSON.stringify(duration)}`);
+  return value;
+}
+
+/** Whole seconds, for the Kubernetes fields that take them (`periodSeconds`, `durationSeconds`). */
+export function wholeSeconds(duration: Duration): number {
+  return Math.round(seconds(duration));
+}
+
 /** `HH:MM` (00:00 … 24:00) → minutes since midnight, or undefined when malformed. */
 export function parseTimeOfDay(text: string): number | undefined {
   const match = /^(\d{2}):(\d{2})$/.exec(text);

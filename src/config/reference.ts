@@ -3,6 +3,7 @@
  * drift: `npm run docs:config` rewrites it, and a test fails when the README is out of date.
  */
 import { z } from "zod";
+import { duration } from "./primitives.ts";
 import { SECRET_PURPOSE } from "./receiverSecrets.ts";
 import { fleetConfigSchema } from "./schema.ts";
 import { isSecretKey } from "./secrets.ts";
@@ -16,6 +17,7 @@ export interface ReferenceRow {
 function typeName(schema: z.ZodType): string {
   if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional)
     return typeName(schema.unwrap() as z.ZodType);
+  if (schema === duration) return "duration (`30s`, `5m`, `1h30m`)";
   if (schema instanceof z.ZodPipe) return "quantity (`500m`, `4Gi`)";
   if (schema instanceof z.ZodDiscriminatedUnion) return "map (by `type`)";
   if (schema instanceof z.ZodEnum)

@@ -2,6 +2,8 @@
  * Applies the defaults that depend on other settings (an agent inherits the fleet environment,
  * release defaults and alert thresholds), so builders read one fully resolved value per field.
  */
+
+import type { Duration } from "./quantity.ts";
 import type {
   AgentSpec,
   Analysis,
@@ -14,7 +16,7 @@ import type {
 export type ResolvedStrategy =
   | { type: "rolling" }
   | { type: "canary"; steps: CanaryStep[]; analysis: Analysis }
-  | { type: "blueGreen"; scaleDownDelay: string; autoPromote: boolean; analysis: Analysis };
+  | { type: "blueGreen"; scaleDownDelay: Duration; autoPromote: boolean; analysis: Analysis };
 
 export function resolveFleet(parsed: ParsedFleetConfig) {
   const clusters = parsed.clusters.map((cluster) => ({

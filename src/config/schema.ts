@@ -12,6 +12,7 @@ import {
   cidr,
   dnsLabel,
   duration,
+  durationWithDefault,
   imageRepository,
   imageVersion,
   nonNegativeInt,
@@ -19,6 +20,7 @@ import {
   positiveInt,
   ratio,
 } from "./primitives.ts";
+import type { Duration } from "./quantity.ts";
 import { resourceLimitsSchema, resourcePoolSchema } from "./resourcesSchema.ts";
 import { routeSchema } from "./routeSchema.ts";
 import { type SecretKey, SecretRef } from "./secrets.ts";
@@ -69,7 +71,7 @@ export const canaryStepSchema = z.strictObject({
 /** Prometheus analysis of the new track, applied at every canary step / before a blue-green switch. */
 export const analysisSchema = z.strictObject({
   /** @default "1m" */
-  interval: duration.default("1m"),
+  interval: durationWithDefault("1m"),
   /** Measurements per step before the step can pass. @default 3 */
   count: positiveInt.default(3),
   /** Failed measurements tolerated before aborting. @default 1 */
@@ -196,13 +198,13 @@ export const releaseSchema = z.strictObject({
     .array(canaryStepSchema)
     .min(1)
     .default([
-      { weight: 5, pause: "2m" },
-      { weight: 25, pause: "5m" },
-      { weight: 50, pause: "5m" },
+      { weight: 5, pause: "2m" as Duration },
+      { weight: 25, pause: "5m" as Duration },
+      { weight: 50, pause: "5m" as Duration },
       { weight: 100 },
     ]),
   /** @default "10m" */
-  scaleDownDelay: duration.default("10m"),
+  scaleDownDelay: durationWithDefault("10m"),
   analysis: analysisSchema.default(analysisSchema.parse({})),
   /**
    * Prometheus (or a PromQL-compatible API such as Thanos Query) the rollout controller's analysis

@@ -3,8 +3,7 @@
  * (`config:` → `agent-fleet:agents` → 0 → `image`). A key Pulumi would give the project without
  * a namespace (`agents:`) is the same setting; a key in a foreign namespace keeps its full name.
  */
-import { ownerOf } from "./namespaces.ts";
-import { CONFIG_NAMESPACE } from "./parse.ts";
+import { CONFIG_NAMESPACE, ownerOf } from "./namespaces.ts";
 import type { ConfigPath } from "./problems.ts";
 import type { YamlPath } from "./yamlAliases.ts";
 

@@ -2,8 +2,6 @@
  * Label and annotation keys the rendered objects, the controller, the policies and the monitoring
  * stack select on, and the label sets built from them (app.kubernetes.io/* plus the fleet's own).
  */
-import type { Agent } from "../config/index.ts";
-
 export const PART_OF = "agent-fleet";
 export const MANAGED_BY = "pulumi";
 
@@ -47,10 +45,16 @@ export function versionLabel(version: string): string {
   return version.startsWith("sha256:") ? `sha256-${version.slice(7, 19)}` : version.slice(0, 63);
 }
 
-type LabelledAgent = Pick<Agent, "id" | "version" | "environment" | "complianceTags">;
+/** What an agent's labels are made of (its resolved config has these fields). */
+export interface LabelledAgent {
+  id: string;
+  version: string;
+  environment: string;
+  complianceTags: readonly string[];
+}
 
 /** Selects every pod of an agent, whatever its track. */
-export function agentSelector(agent: Pick<Agent, "id">): Record<string, string> {
+export function agentSelector(agent: { id: string }): Record<string, string> {
   return { [LABEL_KEYS.agent]: agent.id };
 }
 

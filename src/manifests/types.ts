@@ -1,5 +1,6 @@
 /** Plain Kubernetes objects as the builders produce them: JSON-ready, no Pulumi types. */
-import type { AlertmanagerConfig, RuleFile } from "./monitoring/index.ts";
+import type { AlertmanagerConfig } from "./monitoring/alerting/alertmanagerTypes.ts";
+import type { RuleFile } from "./monitoring/rules/ruleTypes.ts";
 
 export interface ObjectMeta {
   name: string;
@@ -30,15 +31,15 @@ export interface RenderedFleet {
   /** Objects of each agent (workload, services, autoscaling, …), by agent id. */
   agents: Record<string, KubeObject[]>;
   /** Rules, monitors, dashboard ConfigMaps (and an own Prometheus): the Monitoring component's. */
-  monitoring?: KubeObject[];
+  monitoring: KubeObject[];
   /** The Alertmanager config Secret, with `<secret:key>` placeholders (and an own Alertmanager). */
-  alerting?: KubeObject[];
+  alerting: KubeObject[];
   /** The plain Prometheus rule file, written as `prometheus/rules.yaml`. */
-  prometheusRules?: RuleFile;
+  prometheusRules: RuleFile;
   /** The Alertmanager config with `<secret:key>` placeholders, written as `alertmanager/alertmanager.yaml`. */
-  alertmanagerConfig?: AlertmanagerConfig;
+  alertmanagerConfig: AlertmanagerConfig;
   /** Grafana dashboards by file name, written as `grafana/<name>.json`. */
-  dashboards?: Record<string, Record<string, unknown>>;
+  dashboards: Record<string, Record<string, unknown>>;
 }
 
 /** `namespace/kind/name`, unique within a rendered fleet. */

@@ -4,7 +4,7 @@
  * little the policies need: the route tree and which receivers actually notify.
  */
 import { parse } from "yaml";
-import { ALERTMANAGER_CONFIG_KEY } from "../manifests/monitoring/alertingObjects.ts";
+import { ALERTMANAGER_CONFIG_KEY } from "../manifests/monitoring/alerting/alertingObjects.ts";
 import type { KubeObject } from "../manifests/types.ts";
 import { asArray, field } from "./objects.ts";
 

@@ -3,11 +3,11 @@
  * pack builds it from the same stack config, which Pulumi hands every policy pack (`PULUMI_CONFIG`):
  * one function, so both see the same environment, enforcement and exposure rules.
  */
-import { type EnforcementLevel, type FleetConfig, parseBytes, parseCpu } from "../config/index.ts";
+import { poolAmounts } from "../capacity/resourceUsage.ts";
+import type { EnforcementLevel, FleetConfig } from "../config/index.ts";
 import type { PolicyContext, PolicyDefinition } from "./types.ts";
 
 export function policyContextFromFleet(fleet: FleetConfig, stack: string): PolicyContext {
-  const pool = fleet.resourcePool;
   return {
     stack,
     environment: fleet.environment,
@@ -21,12 +21,7 @@ export function policyContextFromFleet(fleet: FleetConfig, stack: string): Polic
     encryptedStorageClasses: Object.fromEntries(
       fleet.clusters.map((cluster) => [cluster.name, cluster.encryptedStorageClass]),
     ),
-    resourcePool: {
-      cpu: parseCpu(pool.cpu) ?? 0,
-      memory: parseBytes(pool.memory) ?? 0,
-      storage: parseBytes(pool.storage) ?? 0,
-      gpu: pool.gpu,
-    },
+    resourcePool: poolAmounts(fleet.resourcePool),
   };
 }
 

@@ -3,6 +3,7 @@
  * The Pulumi policy pack (`policies/`) and the offline run (`npm run policy`) both call these
  * functions, so their verdicts agree by construction.
  */
+import type { ResourceAmounts } from "../capacity/resourceUsage.ts";
 import type { EnforcementLevel, Environment } from "../config/index.ts";
 import type { KubeObject } from "../manifests/types.ts";
 import type { SettingSpecs, SettingsOf } from "./settings.ts";
@@ -23,14 +24,6 @@ export interface PolicyContext {
   encryptedStorageClasses: Record<string, string>;
   /** `resourcePool` in base units. */
   resourcePool: ResourceAmounts;
-}
-
-/** Millicores, bytes, bytes, GPUs. */
-export interface ResourceAmounts {
-  cpu: number;
-  memory: number;
-  storage: number;
-  gpu: number;
 }
 
 /** A violation found by a stack policy; `object` is the resource to blame, when there is one. */

@@ -82,15 +82,12 @@ export function renderFiles(rendered: RenderedFleet): Map<string, string> {
 
 /** The inputs of promtool, amtool and Grafana: plain files, secrets as `<secret:key>` placeholders. */
 function monitoringFiles(rendered: RenderedFleet): Array<[string, string]> {
-  const files: Array<[string, string]> = [];
-  if (rendered.prometheusRules) {
-    files.push(["prometheus/rules.yaml", stringify(rendered.prometheusRules, { lineWidth: 0 })]);
-  }
-  if (rendered.alertmanagerConfig) {
-    files.push(["alertmanager/alertmanager.yaml", stringify(rendered.alertmanagerConfig, { lineWidth: 0 })]);
-  }
-  for (const [name, dashboard] of Object.entries(rendered.dashboards ?? {})) {
-    files.push([`grafana/${name}.json`, `${JSON.stringify(dashboard, null, 2)}\n`]);
-  }
-  return files;
+  return [
+    ["prometheus/rules.yaml", stringify(rendered.prometheusRules, { lineWidth: 0 })],
+    ["alertmanager/alertmanager.yaml", stringify(rendered.alertmanagerConfig, { lineWidth: 0 })],
+    ...Object.entries(rendered.dashboards).map(([name, dashboard]): [string, string] => [
+      `grafana/${name}.json`,
+      `${JSON.stringify(dashboard, null, 2)}\n`,
+    ]),
+  ];
 }

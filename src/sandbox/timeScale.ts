@@ -4,14 +4,13 @@
  * alert `for:`) is divided by the time scale, with a floor of one second. Thresholds, steps,
  * routing and everything else stay exactly as rendered.
  */
-import { type FleetConfig, parseDuration } from "../config/index.ts";
+import { type Duration, type FleetConfig, seconds } from "../config/index.ts";
 
-export function compressDuration(duration: string, scale: number): string {
-  const seconds = parseDuration(duration) ?? 1;
-  return `${Math.max(1, Math.round(seconds / scale))}s`;
+export function compressDuration(duration: Duration, scale: number): Duration {
+  return `${Math.max(1, Math.round(seconds(duration) / scale))}s` as Duration;
 }
 
-function compressAll<T extends Record<string, string>>(durations: T, scale: number): T {
+function compressAll<T extends Record<string, Duration>>(durations: T, scale: number): T {
   return Object.fromEntries(
     Object.entries(durations).map(([key, value]) => [key, compressDuration(value, scale)]),
   ) as T;

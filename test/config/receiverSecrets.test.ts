@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { engineConfigOf } from "../../harness/pulumiStack.ts";
 import { FleetConfigError, loadStack, stackFilePath } from "../../src/config/index.ts";
 import { loadFleetFromPulumi } from "../../src/config/pulumiConfig.ts";
-import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alertmanagerReceivers.ts";
+import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alerting/alertmanagerReceivers.ts";
 
 /** Loads a stack through the engine loader with exactly these secrets set (plus `overrides`). */
 async function loadUnderEngine(

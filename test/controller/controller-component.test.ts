@@ -92,7 +92,7 @@ describe("RolloutController component", () => {
     const deployment = children.find((r) => r.type === "kubernetes:apps/v1:Deployment");
     expect(deployment?.dependencies).toContain(crdUrn);
     expect((deployment?.inputs.spec as { replicas: number } | undefined)?.replicas).toBe(2);
-    // Monitoring is left to the fleet's Monitoring component unless asked for.
+    // Monitoring is left to the fleet's Monitoring component.
     expect(types).not.toContain("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
   });
 });

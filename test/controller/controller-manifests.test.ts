@@ -4,11 +4,11 @@ import { loadStack } from "../../src/config/index.ts";
 import { CONTROLLER } from "../../src/contract/controller.ts";
 import { ControllerMetrics } from "../../src/controller/ops/metrics.ts";
 import {
-  buildRolloutControllerMonitoring,
   buildRolloutControllerObjects,
   prometheusPeerOf,
   rolloutControllerSpec,
 } from "../../src/manifests/controller/index.ts";
+import { renderFleet } from "../../src/manifests/fleet.ts";
 import type { KubeObject } from "../../src/manifests/types.ts";
 
 const fleet = loadStack("dev").fleet;
@@ -68,8 +68,11 @@ describe("rollout controller objects", () => {
   });
 
   it("its alerts and scrape config read metrics the controller really exports", async () => {
-    const monitoring = buildRolloutControllerMonitoring(fleet, spec);
-    const rule = monitoring.find((object) => object.kind === "PrometheusRule");
+    // The fleet's Monitoring component carries them: the controller's PodMonitor and rule area.
+    const monitoring = renderFleet(fleet).monitoring;
+    const rule = monitoring.find(
+      (object) => object.kind === "PrometheusRule" && object.metadata.name === "agent-fleet-controller",
+    );
     type Alert = { alert: string; expr: string; annotations: Record<string, string> };
     const groups = (rule?.spec as { groups: Array<{ rules: Alert[] }> } | undefined)?.groups ?? [];
     const rules = groups[0]?.rules ?? [];
@@ -88,7 +91,9 @@ describe("rollout controller objects", () => {
     const used = rules.flatMap((r) => r.expr.match(/agentfleet_[a-z_]+/g) ?? []);
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(exported).toContain(name);
-    const podMonitor = monitoring.find((object) => object.kind === "PodMonitor");
+    const podMonitor = monitoring.find(
+      (object) => object.kind === "PodMonitor" && object.metadata.name === CONTROLLER.name,
+    );
     expect(podMonitor?.spec).toMatchObject({
       selector: { matchLabels: CONTROLLER.podLabel },
       podMetricsEndpoints: [{ port: CONTROLLER.port, path: "/metrics" }],

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { formatDiff } from "../../src/diff/markdown.ts";
 import { riskSummary } from "../../src/diff/risk.ts";
 import { diffStack } from "../../src/diff/stackDiff.ts";
-import { AGENT_INVENTORY } from "../../src/manifests/monitoring/promql.ts";
+import { AGENT_INVENTORY } from "../../src/manifests/monitoring/rules/promql.ts";
 import { edit, prodText, removeCheckouts, renderText } from "./support.ts";
 
 afterAll(removeCheckouts);

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fillAlertmanagerSecrets } from "../../src/manifests/monitoring/alertmanager.ts";
-import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alertmanagerReceivers.ts";
+import { fillAlertmanagerSecrets } from "../../src/manifests/monitoring/alerting/alertmanager.ts";
+import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alerting/alertmanagerReceivers.ts";
 import { renderStack } from "../../src/render/renderStack.ts";
 import { writeFiles } from "../../src/render/write.ts";
 import { EMAIL, fleetWithReceivers, routeOf } from "./support/alerting.ts";

@@ -31,8 +31,8 @@ describe("Monitoring and Alerting components under mocks: prod stack", () => {
   it("parent every rendered monitoring and alerting object to its component", () => {
     const monitoringChildren = run.urns.filter((urn) => urn.includes("agent-fleet:index:Monitoring$"));
     const alertingChildren = run.urns.filter((urn) => urn.includes("agent-fleet:index:Alerting$"));
-    expect(monitoringChildren).toHaveLength(run.rendered.monitoring?.length ?? -1);
-    expect(alertingChildren).toHaveLength(run.rendered.alerting?.length ?? -1);
+    expect(monitoringChildren).toHaveLength(run.rendered.monitoring.length);
+    expect(alertingChildren).toHaveLength(run.rendered.alerting.length);
     expect(monitoringChildren.some((urn) => urn.includes("PrometheusRule"))).toBe(true);
     expect(monitoringChildren.some((urn) => urn.includes("PodMonitor"))).toBe(true);
     expect(alertingChildren.some((urn) => urn.includes("kubernetes:core/v1:Secret"))).toBe(true);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alertmanagerReceivers.ts";
+import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alerting/alertmanagerReceivers.ts";
 import { type RunningAlertmanager, startAlertmanager } from "./support/alertmanagerProcess.ts";
 import { stackFleet } from "./support/fleets.ts";
 

@@ -2,7 +2,7 @@ import { PodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.co
 import { describe, expect, it } from "vitest";
 import { agentLabels } from "../../src/contract/labels.ts";
 import { AGENT_PORTS } from "../../src/contract/ports.ts";
-import { buildPodMonitors } from "../../src/manifests/monitoring/podMonitors.ts";
+import { buildPodMonitors } from "../../src/manifests/monitoring/scraping/podMonitors.ts";
 import { stackFleet } from "./support/fleets.ts";
 
 interface Selector {

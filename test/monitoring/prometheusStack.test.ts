@@ -1,7 +1,10 @@
 /** The Prometheus the fleet installs for clusters without one: schema-valid, persistent, bounded by size. */
 import { describe, expect, it } from "vitest";
 import { loadStack } from "../../src/config/index.ts";
-import { buildPrometheusStack, retentionSizeFor } from "../../src/manifests/monitoring/prometheusStack.ts";
+import {
+  buildPrometheusStack,
+  retentionSizeFor,
+} from "../../src/manifests/monitoring/scraping/prometheusStack.ts";
 import { schemaErrors } from "../support/kubeSchemas.ts";
 
 function fleetWith(monitoring: Record<string, unknown>) {

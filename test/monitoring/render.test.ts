@@ -10,7 +10,7 @@ describe("offline render of monitoring and alerting (prod)", () => {
 
   it("writes a plain Prometheus rule file equal to the PrometheusRule objects' groups", () => {
     const rules = parse(files.get("prometheus/rules.yaml") ?? "") as { groups: Array<{ name: string }> };
-    const fromObjects = (rendered.monitoring ?? [])
+    const fromObjects = rendered.monitoring
       .filter((object) => object.kind === "PrometheusRule")
       .flatMap((object) => (object.spec as { groups: unknown[] }).groups);
     expect(rules.groups).toEqual(fromObjects);

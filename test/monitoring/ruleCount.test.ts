@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildRuleAreas, ruleFileOf } from "../../src/manifests/monitoring/rules.ts";
-import { ruleCount } from "../../src/manifests/monitoring/ruleTypes.ts";
-import { thresholdSeries } from "../../src/manifests/monitoring/thresholds.ts";
+import { buildRuleAreas, ruleFileOf } from "../../src/manifests/monitoring/rules/index.ts";
+import { ruleCount } from "../../src/manifests/monitoring/rules/ruleTypes.ts";
+import { thresholdSeries } from "../../src/manifests/monitoring/rules/thresholds.ts";
 import { generatedFleet } from "./support/fleets.ts";
 
 describe("rules are label-based", () => {

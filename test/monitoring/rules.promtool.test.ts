@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderMonitoring } from "../../src/manifests/monitoring/index.ts";
-import { alertingRules } from "../../src/manifests/monitoring/ruleTypes.ts";
+import { alertingRules } from "../../src/manifests/monitoring/rules/ruleTypes.ts";
 import { renderStack } from "../../src/render/renderStack.ts";
 import { writeFiles } from "../../src/render/write.ts";
 import { fixtureFleet } from "./support/fleets.ts";

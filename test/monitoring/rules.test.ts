@@ -2,13 +2,18 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { describe, expect, it } from "vitest";
+import type { Duration } from "../../src/config/index.ts";
 import { parseFleetConfig } from "../../src/config/index.ts";
 import { renderMonitoring } from "../../src/manifests/monitoring/index.ts";
-import { AGENT_INVENTORY } from "../../src/manifests/monitoring/promql.ts";
-import { buildPrometheusRules, buildRuleAreas } from "../../src/manifests/monitoring/rules.ts";
-import { alertingRules, SEVERITIES } from "../../src/manifests/monitoring/ruleTypes.ts";
-import { RUNBOOK_PAGES } from "../../src/manifests/monitoring/runbooks.ts";
-import { SLO_OBJECTIVE, thresholdRules, thresholdSeries } from "../../src/manifests/monitoring/thresholds.ts";
+import { buildPrometheusRules, buildRuleAreas } from "../../src/manifests/monitoring/rules/index.ts";
+import { AGENT_INVENTORY } from "../../src/manifests/monitoring/rules/promql.ts";
+import { alertingRules, SEVERITIES } from "../../src/manifests/monitoring/rules/ruleTypes.ts";
+import { RUNBOOK_PAGES } from "../../src/manifests/monitoring/rules/runbooks.ts";
+import {
+  SLO_OBJECTIVE,
+  thresholdRules,
+  thresholdSeries,
+} from "../../src/manifests/monitoring/rules/thresholds.ts";
 import { fixtureFleet, stackFleet } from "./support/fleets.ts";
 
 const RUNBOOKS = join(import.meta.dirname, "..", "..", "docs", "runbooks");
@@ -46,9 +51,9 @@ describe("alert rules", () => {
         ...custom.monitoring,
         durations: {
           ...custom.monitoring.durations,
-          latencyWarning: "7m",
-          unhealthy: "3m",
-          rolloutStuck: "2h",
+          latencyWarning: "7m" as Duration,
+          unhealthy: "3m" as Duration,
+          rolloutStuck: "2h" as Duration,
         },
       },
     };

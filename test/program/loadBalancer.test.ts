@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { engineConfigOf, type RegisteredResource, runStackUnderMocks } from "../../harness/pulumiStack.ts";
-import { SKIP_AWAIT_ANNOTATION, withoutLoadBalancerAwait } from "../../src/components/agent.ts";
+import { SKIP_AWAIT_ANNOTATION, withoutLoadBalancerAwait } from "../../src/components/agent/index.ts";
 import { stackFilePath } from "../../src/config/index.ts";
 
 function services(resources: RegisteredResource[]) {

@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStack } from "../../src/config/index.ts";
-import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alertmanagerReceivers.ts";
+import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alerting/alertmanagerReceivers.ts";
 import {
   type AlertmanagerServer,
   sandboxAlertmanagerConfig,

@@ -1,12 +1,12 @@
 /**
  * `RolloutController`: the rollout controller's namespace, ServiceAccount, least-privilege RBAC,
- * Deployment (two replicas, leader-elected), PodDisruptionBudget and NetworkPolicies; optionally
- * its PodMonitor and alerts. A thin wrapper: the objects come from `src/manifests/controller`.
+ * Deployment (two replicas, leader-elected), PodDisruptionBudget and NetworkPolicies. Its PodMonitor
+ * and alerts belong to the fleet's Monitoring component. A thin wrapper: the objects come from
+ * `src/manifests/controller`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetConfig } from "../../config/index.ts";
 import {
-  buildRolloutControllerMonitoring,
   buildRolloutControllerObjects,
   type RolloutControllerSpec,
   rolloutControllerSpec,
@@ -24,13 +24,6 @@ export interface RolloutControllerArgs {
    * @default []
    */
   agentNamespaces?: pulumi.Resource[];
-  /**
-   * Also register the controller's PodMonitor and PrometheusRule. Leave off when the fleet's
-   * Monitoring component already renders them (it does: `buildPodMonitors`, `controllerAlertRules`);
-   * turn on for a stack that deploys the controller without fleet monitoring.
-   * @default false
-   */
-  monitoring?: { fleet: FleetConfig };
   /**
    * The controller's objects as the fleet render produced them (`renderFleet(…).controller`), so
    * the program registers exactly what the offline render and the policies saw.
@@ -60,10 +53,7 @@ export class RolloutController extends pulumi.ComponentResource {
 }
 
 export function createRolloutControllerResources(args: RolloutControllerArgs, parent: pulumi.Resource) {
-  const objects = [
-    ...(args.objects ?? buildRolloutControllerObjects(args.spec)),
-    ...(args.monitoring ? buildRolloutControllerMonitoring(args.monitoring.fleet, args.spec) : []),
-  ];
+  const objects = args.objects ?? buildRolloutControllerObjects(args.spec);
   const namespaceObject = objects.find((object) => object.kind === "Namespace");
   if (!namespaceObject) throw new Error("rollout controller: rendered objects lack its Namespace");
   const namespace = registerObject(namespaceObject, { parent });
@@ -81,12 +71,8 @@ export function createRolloutControllerResources(args: RolloutControllerArgs, pa
 export interface DefineRolloutControllerOptions extends pulumi.ComponentResourceOptions {
   /** Agent Namespace resources (each AgentCluster's `namespaceResource`). @default [] */
   agentNamespaces?: pulumi.Resource[];
-  /** Register the controller's own PodMonitor and alerts. @default false */
-  monitoring?: boolean;
   /** Rendered controller objects (`renderFleet(…).controller`); omitted: built from the spec. */
   objects?: KubeObject[];
-  /** Adjust the spec derived from the config (e.g. replicas, log level). Ignored for `objects`. */
-  customize?: (spec: RolloutControllerSpec) => RolloutControllerSpec;
 }
 
 /** What `src/program.ts` calls: the controller of this fleet, started after the CRD. */
@@ -95,12 +81,7 @@ export function defineRolloutController(
   crd: pulumi.Resource,
   options: DefineRolloutControllerOptions = {},
 ): RolloutController {
-  const { agentNamespaces, monitoring, customize, objects, ...opts } = options;
-  const base = rolloutControllerSpec(fleet);
-  const spec = customize ? customize(base) : base;
-  return new RolloutController(
-    "rollout-controller",
-    { spec, crd, agentNamespaces, monitoring: monitoring ? { fleet } : undefined, objects },
-    opts,
-  );
+  const { agentNamespaces, objects, ...opts } = options;
+  const spec = rolloutControllerSpec(fleet);
+  return new RolloutController("rollout-controller", { spec, crd, agentNamespaces, objects }, opts);
 }

@@ -10,8 +10,12 @@ import * as random from "@pulumi/random";
 import { secretConfig } from "../../config/pulumiConfig.ts";
 import type { WebhookBearerTokenMode } from "../../config/schema.ts";
 import { type SecretKey, secretKeysIn } from "../../config/secrets.ts";
-import { ALERTMANAGER_CONFIG_KEY, alertmanagerYaml } from "../../manifests/monitoring/alertingObjects.ts";
-import { type AlertmanagerConfig, fillAlertmanagerSecrets } from "../../manifests/monitoring/alertmanager.ts";
+import {
+  ALERTMANAGER_CONFIG_KEY,
+  alertmanagerYaml,
+} from "../../manifests/monitoring/alerting/alertingObjects.ts";
+import { fillAlertmanagerSecrets } from "../../manifests/monitoring/alerting/alertmanager.ts";
+import type { AlertmanagerConfig } from "../../manifests/monitoring/alerting/alertmanagerTypes.ts";
 import type { KubeObject } from "../../manifests/types.ts";
 import { registerObject } from "../kubeObject.ts";
 

@@ -31,14 +31,12 @@ export function defineMonitoring(
   rendered: RenderedFleet,
   options: DefineMonitoringOptions = {},
 ): MonitoringStack {
-  if (!rendered.alertmanagerConfig)
-    throw new Error("defineMonitoring: the rendered fleet has no Alertmanager config");
   const { namespaces, webhookBearerToken, ...opts } = options;
-  const monitoring = new Monitoring("monitoring", { objects: rendered.monitoring ?? [], namespaces }, opts);
+  const monitoring = new Monitoring("monitoring", { objects: rendered.monitoring, namespaces }, opts);
   const alerting = new Alerting(
     "alerting",
     {
-      objects: rendered.alerting ?? [],
+      objects: rendered.alerting,
       config: rendered.alertmanagerConfig,
       namespaces: monitoring.namespaceResource ? [monitoring.namespaceResource] : [],
       webhookBearerToken,

@@ -1,8 +1,7 @@
 /** Every object of one agent. */
-import type { Agent, FleetConfig } from "../../config/index.ts";
-import { isReleased } from "../../config/index.ts";
+import { type Agent, type FleetConfig, isReleased } from "../../config/index.ts";
+import { buildHpa } from "../autoscaling/hpa.ts";
 import type { KubeObject } from "../types.ts";
-import { buildHpa } from "./autoscaling.ts";
 import { buildConfigMap } from "./configMap.ts";
 import { buildPdb } from "./disruption.ts";
 import { buildHttpRoute } from "./httpRoute.ts";

@@ -10,7 +10,7 @@ import {
   type Analysis,
   type CanaryStep,
   type Cluster,
-  parseDuration,
+  wholeSeconds,
 } from "../../config/index.ts";
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION, ROLLING_TRACK } from "../../contract/agentRollout.ts";
 import { defaultAnalysisMetrics } from "../../contract/analysisQueries.ts";
@@ -20,10 +20,6 @@ import { GRPC_PORT, HTTP_PORT } from "../../contract/ports.ts";
 import type { AgentRolloutSpec, AnalysisSpec, CanaryStepSpec } from "../../crd/agentRollout.ts";
 import type { KubeObject } from "../types.ts";
 import { buildPodTemplate } from "./podTemplate.ts";
-
-function seconds(duration: string): number {
-  return Math.round(parseDuration(duration) ?? 0);
-}
 
 export function buildDeployment(agent: Agent, cluster: Cluster): KubeObject {
   const template = buildPodTemplate(agent, cluster);
@@ -44,12 +40,12 @@ export function buildDeployment(agent: Agent, cluster: Cluster): KubeObject {
 
 export function analysisSpec(analysis: Analysis): AnalysisSpec {
   return {
-    intervalSeconds: seconds(analysis.interval),
+    intervalSeconds: wholeSeconds(analysis.interval),
     count: analysis.count,
     failureLimit: analysis.failureLimit,
     inconclusiveLimit: analysis.inconclusiveLimit,
     noData: analysis.noData,
-    metrics: defaultAnalysisMetrics({ ...analysis, intervalSeconds: seconds(analysis.interval) }),
+    metrics: defaultAnalysisMetrics({ ...analysis, intervalSeconds: wholeSeconds(analysis.interval) }),
   };
 }
 
@@ -57,7 +53,7 @@ export function canarySteps(steps: readonly CanaryStep[]): CanaryStepSpec[] {
   return steps.map((step) => {
     if (step.pause === undefined) return { setWeight: step.weight };
     if (step.pause === "manual") return { setWeight: step.weight, pause: {} };
-    return { setWeight: step.weight, pause: { durationSeconds: seconds(step.pause) } };
+    return { setWeight: step.weight, pause: { durationSeconds: wholeSeconds(step.pause) } };
   });
 }
 
@@ -69,7 +65,7 @@ function strategySpec(agent: Agent): AgentRolloutSpec["strategy"] {
   if (strategy.type === "blueGreen") {
     return {
       blueGreen: {
-        scaleDownDelaySeconds: seconds(strategy.scaleDownDelay),
+        scaleDownDelaySeconds: wholeSeconds(strategy.scaleDownDelay),
         autoPromote: strategy.autoPromote,
         analysis: analysisSpec(strategy.analysis),
       },

@@ -8,8 +8,8 @@
 import { stringify } from "yaml";
 import type { FleetConfig } from "../../config/index.ts";
 import { fleetLabels } from "../../contract/labels.ts";
-import { CUSTOM_METRICS } from "../agent/autoscaling.ts";
 import type { KubeObject } from "../types.ts";
+import { CUSTOM_METRICS } from "./hpa.ts";
 import { SCHEDULE_METRIC, SCHEDULE_SERIES } from "./schedules.ts";
 
 const RESOURCES = { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } };

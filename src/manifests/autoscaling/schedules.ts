@@ -8,7 +8,7 @@
  * window closes the floor drops to 0 and the usual scale-down behaviour applies.
  */
 import { type Agent, parseTimeOfDay, type ScaleSchedule, WEEKDAYS } from "../../config/index.ts";
-import type { RuleGroup } from "../monitoring/ruleTypes.ts";
+import type { RuleGroup } from "../monitoring/rules/ruleTypes.ts";
 
 /** The recording rule's series. */
 export const SCHEDULE_SERIES = "agentfleet:scheduled_min_replicas";

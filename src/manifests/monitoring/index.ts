@@ -5,14 +5,14 @@
  */
 import type { FleetConfig } from "../../config/index.ts";
 import type { KubeObject } from "../types.ts";
-import { buildAlertingObjects } from "./alertingObjects.ts";
-import type { AlertmanagerConfig } from "./alertmanager.ts";
-import { buildAlertmanagerConfig } from "./alertmanagerReceivers.ts";
+import { buildAlertingObjects } from "./alerting/alertingObjects.ts";
+import { buildAlertmanagerConfig } from "./alerting/alertmanagerReceivers.ts";
+import type { AlertmanagerConfig } from "./alerting/alertmanagerTypes.ts";
 import { buildDashboardConfigMaps, buildDashboards } from "./dashboards/index.ts";
-import { buildPodMonitors } from "./podMonitors.ts";
-import { buildPrometheusStack } from "./prometheusStack.ts";
-import { buildPrometheusRules, buildRuleAreas, ruleFileOf } from "./rules.ts";
-import type { RuleFile } from "./ruleTypes.ts";
+import { buildPrometheusRules, buildRuleAreas, ruleFileOf } from "./rules/index.ts";
+import type { RuleFile } from "./rules/ruleTypes.ts";
+import { buildPodMonitors } from "./scraping/podMonitors.ts";
+import { buildPrometheusStack } from "./scraping/prometheusStack.ts";
 
 export interface MonitoringRender {
   /** Rules, monitors, dashboards ConfigMaps and (optionally) Prometheus: the Monitoring component's. */
@@ -41,6 +41,3 @@ export function renderMonitoring(fleet: FleetConfig): MonitoringRender {
     dashboards,
   };
 }
-
-export type { AlertmanagerConfig } from "./alertmanager.ts";
-export type { RuleFile, RuleGroup } from "./ruleTypes.ts";

@@ -7,7 +7,7 @@ export const alertRunbooks = stackPolicy({
   name: "alert-runbooks",
   description:
     "Every alerting rule has a `runbook_url` annotation with an http(s) link (under the configured prefix). " +
-    "Fix: add the alert to the runbook table (src/manifests/monitoring/runbooks.ts) and write its page in " +
+    "Fix: add the alert to the runbook table (src/manifests/monitoring/rules/runbooks.ts) and write its page in " +
     "docs/runbooks/.",
   scope: "stack",
   settings: {

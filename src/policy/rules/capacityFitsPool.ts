@@ -3,10 +3,16 @@
  * pod requests times its peak pod count (HPA max; both tracks of an AgentRollout during a release;
  * plus the surge of a rolling Deployment).
  */
-import { formatBytes, formatCpu } from "../../config/index.ts";
+import {
+  type AgentPeak,
+  formatAmount,
+  type ResourceAmounts,
+  type ResourceUsage,
+  resourceUsage,
+  shortfalls,
+} from "../../capacity/resourceUsage.ts";
 import type { KubeObject } from "../../manifests/types.ts";
 import {
-  type AgentWorkload,
   agentWorkloads,
   asArray,
   containersOf,
@@ -16,10 +22,7 @@ import {
   type VolumeView,
 } from "../objects.ts";
 import { stringSetting } from "../settings.ts";
-import { type ResourceAmounts, stackPolicy } from "../types.ts";
-
-type Resource = keyof ResourceAmounts;
-const RESOURCES: Resource[] = ["cpu", "memory", "storage", "gpu"];
+import { stackPolicy } from "../types.ts";
 
 function podRequests(workload: KubeObject, gpuResource: string): ResourceAmounts {
   const spec = podTemplateOf(workload)?.spec;
@@ -80,32 +83,15 @@ function peakPods(autoscalers: HpaIndex, workload: KubeObject): number {
   return max + (percent ? Math.ceil((max * Number(percent)) / 100) : 0);
 }
 
-function format(resource: Resource, amount: number): string {
-  if (resource === "cpu") return formatCpu(amount);
-  if (resource === "gpu") return String(amount);
-  return formatBytes(amount);
-}
-
-function shortfall(
-  resource: Resource,
-  demand: Array<{ agent: AgentWorkload; amount: number }>,
-  pool: number,
-) {
-  const required = demand.reduce((sum, { amount }) => sum + amount, 0);
-  if (required <= pool) return [];
-  const largest = [...demand]
-    .filter(({ amount }) => amount > 0)
-    .sort((a, b) => b.amount - a.amount)
+function shortfallMessage({ resource, required, available, contributors }: ResourceUsage): string {
+  const largest = contributors
     .slice(0, 3)
-    .map(({ agent, amount }) => `${agent.id} ${format(resource, amount)}`)
+    .map(({ agent, amount }) => `${agent} ${formatAmount(resource, amount)}`)
     .join(", ");
-  return [
-    {
-      message:
-        `${resource}: agents need ${format(resource, required)} at max replicas, the pool has ${format(resource, pool)} ` +
-        `(short by ${format(resource, required - pool)}; largest: ${largest}): raise resourcePool.${resource} or lower replicas.max / resources.limits`,
-    },
-  ];
+  return (
+    `${resource}: agents need ${formatAmount(resource, required)} at max replicas, the pool has ${formatAmount(resource, available)} ` +
+    `(short by ${formatAmount(resource, required - available)}; largest: ${largest}): raise resourcePool.${resource} or lower replicas.max / resources.limits`
+  );
 }
 
 export const capacityFitsPool = stackPolicy({
@@ -120,17 +106,13 @@ export const capacityFitsPool = stackPolicy({
   },
   check(objects, context, settings) {
     const autoscalers = autoscalersByTarget(objects);
-    const demand = agentWorkloads(objects).map((agent) => ({
-      agent,
+    const peaks: AgentPeak[] = agentWorkloads(objects).map((agent) => ({
+      agent: agent.id,
       pods: peakPods(autoscalers, agent.workload),
       pod: podRequests(agent.workload, settings.gpuResource),
     }));
-    return RESOURCES.flatMap((resource) =>
-      shortfall(
-        resource,
-        demand.map(({ agent, pods, pod }) => ({ agent, amount: pods * pod[resource] })),
-        context.resourcePool[resource],
-      ),
-    );
+    return shortfalls(resourceUsage(peaks, context.resourcePool)).map((usage) => ({
+      message: shortfallMessage(usage),
+    }));
   },
 });

@@ -3,8 +3,10 @@
  * (as validating admission plugins do), plus an emulation of kube-apiserver's
  * `OwnerReferencesPermissionEnforcement`, which production clusters commonly enable.
  */
+
+import type { StoredObject } from "./objects.ts";
 import { groupVersion, type ResourceType } from "./resources.ts";
-import { ApiError, type StoredObject } from "./store.ts";
+import { ApiError } from "./store.ts";
 
 export interface AdmissionRequest {
   operation: "CREATE" | "UPDATE";

@@ -6,8 +6,8 @@
  * them too (a controller that took them for drift rewrote its objects on every reconcile).
  */
 import { createHash } from "node:crypto";
+import type { StoredObject } from "./objects.ts";
 import type { Json } from "./patch.ts";
-import type { StoredObject } from "./store.ts";
 
 type JsonObject = { [key: string]: Json };
 

@@ -3,8 +3,10 @@
  * status reports every desired replica as updated, ready and available (after an optional delay).
  * No ReplicaSets or Pods exist; readiness can be held back per Deployment to test waiting.
  */
+
+import type { StoredObject } from "./objects.ts";
 import type { ResourceType } from "./resources.ts";
-import type { ObjectStore, StoredObject } from "./store.ts";
+import type { ObjectStore } from "./store.ts";
 
 interface DeploymentShape {
   spec?: { replicas?: number };

@@ -9,9 +9,11 @@
  * or a Deployment's `spec.selector`: one owner for the whole map); every list is one atomic
  * field (the real server merges lists with merge keys, such as a Service's `ports`, item by item).
  */
+
+import type { StoredObject } from "./objects.ts";
 import type { Json } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
-import { ApiError, type StoredObject } from "./store.ts";
+import { ApiError } from "./store.ts";
 
 type JsonObject = { [key: string]: Json };
 type Path = readonly string[];

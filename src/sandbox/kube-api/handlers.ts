@@ -6,11 +6,12 @@
 import { parse as parseYaml } from "yaml";
 import type { AdmissionHook } from "./admission.ts";
 import { managerOf, recordUpdate, serverSideApply } from "./fieldManagers.ts";
+import type { StoredObject } from "./objects.ts";
 import { type Json, jsonPatch, mergePatch, PatchError } from "./patch.ts";
 import { qualifiedResource, type ResourceType } from "./resources.ts";
 import { fromScale, toScale } from "./scale.ts";
 import { parseFieldSelector, parseLabelSelector, SelectorError } from "./selectors.ts";
-import { ApiError, type ObjectStore, type StoredObject } from "./store.ts";
+import { ApiError, type ObjectStore } from "./store.ts";
 
 export interface ResourceRequest {
   store: ObjectStore;

@@ -6,7 +6,7 @@
 
 import { AGENT_ROLLOUT } from "../../contract/agentRollout.ts";
 import { defaultDeployment, defaultHttpRoute, defaultService } from "./defaults.ts";
-import type { StoredObject } from "./store.ts";
+import type { StoredObject } from "./objects.ts";
 
 export interface ScaleSubresource {
   /** Dotted path of the desired count, e.g. `.spec.replicas`. */

@@ -4,9 +4,11 @@
  * with 500 (the apiextensions server cannot build a Scale without it), while a PUT, or a PATCH
  * that sets the count, creates the field.
  */
+
+import type { StoredObject } from "./objects.ts";
 import type { Json } from "./patch.ts";
 import type { ResourceType } from "./resources.ts";
-import { ApiError, type StoredObject } from "./store.ts";
+import { ApiError } from "./store.ts";
 
 function segments(path: string): string[] {
   return path.replace(/^\./, "").split(".");

@@ -5,28 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../../controller/rollout/revision.ts";
+import type { StoredObject } from "./objects.ts";
 import type { Json } from "./patch.ts";
 import { qualifiedResource, type ResourceType, typeKey } from "./resources.ts";
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: Json | undefined;
-}
-
-export interface StoredObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  [field: string]: Json | undefined | ObjectMeta;
-}
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
 

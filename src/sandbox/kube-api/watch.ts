@@ -9,8 +9,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultInjector } from "./faults.ts";
+import type { StoredObject } from "./objects.ts";
 import { groupVersion, type ResourceType, typeKey } from "./resources.ts";
-import type { ObjectStore, StoredObject, StoreEvent } from "./store.ts";
+import type { ObjectStore, StoreEvent } from "./store.ts";
 
 export interface WatchRequest {
   request: IncomingMessage;

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alertmanager.ts";
+import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alerting/alertmanagerTypes.ts";
 import { runTool, tempDir, writeAlertmanagerConfig } from "./tools.ts";
 
 export interface RunningAlertmanager {

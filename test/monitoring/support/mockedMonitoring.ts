@@ -1,7 +1,7 @@
 /**
  * Runs `defineMonitoring` under `pulumi.runtime.setMocks` with the engine config of a real stack
  * file (`secure:` values and the receivers' backend secrets become mock secrets, as in
- * test/support/pulumiStack.ts).
+ * harness/pulumiStack.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { engineConfigOf } from "../../../harness/pulumiStack.ts";

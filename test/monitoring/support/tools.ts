@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll } from "vitest";
 import { parse, stringify } from "yaml";
-import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alertmanager.ts";
-import type { RuleFile } from "../../../src/manifests/monitoring/ruleTypes.ts";
+import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alerting/alertmanagerTypes.ts";
+import type { RuleFile } from "../../../src/manifests/monitoring/rules/ruleTypes.ts";
 
 export interface ToolResult {
   status: number;

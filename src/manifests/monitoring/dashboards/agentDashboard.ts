@@ -6,8 +6,8 @@ import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { FleetConfig } from "../../../config/index.ts";
 import { AGENT_METRICS, CONTROLLER_METRICS } from "../../../contract/metrics.ts";
 import { RECORDED } from "../metrics.ts";
-import { SLO_SERIES } from "../slo.ts";
-import { type ThresholdKind, thresholdSeries } from "../thresholds.ts";
+import { SLO_SERIES } from "../rules/slo.ts";
+import { type ThresholdKind, thresholdSeries } from "../rules/thresholds.ts";
 import { AGENT_DASHBOARD_UID } from "./fleetOverview.ts";
 import {
   fleetDashboard,

@@ -3,7 +3,7 @@ import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { FleetConfig } from "../../../config/index.ts";
 import { AGENT_METRICS, CONTROLLER_METRICS } from "../../../contract/metrics.ts";
 import { RECORDED } from "../metrics.ts";
-import { SLO_SERIES } from "../slo.ts";
+import { SLO_SERIES } from "../rules/slo.ts";
 import {
   fleetDashboard,
   labelVariable,

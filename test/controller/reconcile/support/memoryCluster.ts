@@ -24,12 +24,13 @@ import {
   type ResourceRequest,
   replaceObject,
 } from "../../../../src/sandbox/kube-api/handlers.ts";
+import type { StoredObject } from "../../../../src/sandbox/kube-api/objects.ts";
 import {
   groupVersion,
   type ResourceType,
   SANDBOX_RESOURCES,
 } from "../../../../src/sandbox/kube-api/resources.ts";
-import { ApiError, ObjectStore, type StoredObject } from "../../../../src/sandbox/kube-api/store.ts";
+import { ApiError, ObjectStore } from "../../../../src/sandbox/kube-api/store.ts";
 
 const MANAGER = "agent-fleet-rollout-controller";
 

@@ -2,16 +2,10 @@
  * Receivers (email, Slack, PagerDuty, webhook) and the global settings they share. Every credential
  * is a placeholder; nothing here ever sees a secret value.
  */
-import type { FleetConfig, Receivers } from "../../config/index.ts";
-import { secretPlaceholder } from "../../config/index.ts";
-import {
-  type AlertmanagerConfig,
-  type AlertmanagerReceiver,
-  buildInhibitRules,
-  buildRouteTree,
-  RECEIVER,
-  secretUrlPlaceholder,
-} from "./alertmanager.ts";
+import type { FleetConfig, Receivers } from "../../../config/index.ts";
+import { secretPlaceholder } from "../../../config/index.ts";
+import { buildInhibitRules, buildRouteTree, RECEIVER, secretUrlPlaceholder } from "./alertmanager.ts";
+import type { AlertmanagerConfig, AlertmanagerReceiver } from "./alertmanagerTypes.ts";
 
 const TITLE =
   '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ' +

@@ -3,9 +3,9 @@
  * phase. Controller-wide alerts name the controller as `agent`; per-rollout alerts name the agent
  * (an `AgentRollout` is named after its agent).
  */
-import type { FleetConfig } from "../../config/index.ts";
-import { CONTROLLER } from "../../contract/controller.ts";
-import { CONTROLLER_METRICS } from "../../contract/metrics.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { CONTROLLER } from "../../../contract/controller.ts";
+import { CONTROLLER_METRICS } from "../../../contract/metrics.ts";
 import type { AlertingRule, RuleGroup } from "./ruleTypes.ts";
 
 const C = CONTROLLER_METRICS;

@@ -3,9 +3,9 @@
  * (`container_*`) and kube-state-metrics (`kube_pod_container_resource_limits`) series, joined to
  * agents through the pod → agent mapping the agents' own metrics provide.
  */
-import type { FleetConfig } from "../../config/index.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { AGENT_GROUPING, RECORDED } from "../metrics.ts";
 import { thresholdText } from "./agentAlerts.ts";
-import { AGENT_GROUPING, RECORDED } from "./metrics.ts";
 import { compareToAgentSeries, str } from "./promql.ts";
 import type { AlertingRule, RecordingRule, RuleGroup, Severity } from "./ruleTypes.ts";
 import type { AlertName } from "./runbooks.ts";

@@ -2,16 +2,16 @@
  * All rule groups of the fleet, in dependency order (thresholds → signals → SLIs → alerts), with
  * runbook links added centrally; and the `PrometheusRule` objects that carry them, one per area.
  */
-import type { FleetConfig } from "../../config/index.ts";
-import { fleetLabels } from "../../contract/labels.ts";
-import { scheduleRules } from "../autoscaling/schedules.ts";
-import type { KubeObject } from "../types.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { fleetLabels } from "../../../contract/labels.ts";
+import { scheduleRules } from "../../autoscaling/schedules.ts";
+import type { KubeObject } from "../../types.ts";
 import { agentAlertRules } from "./agentAlerts.ts";
 import { agentSignalRules } from "./agentSignals.ts";
 import { controllerAlertRules } from "./controllerAlerts.ts";
 import { resourceAlertRules, resourceRecordingRules } from "./resourceAlerts.ts";
 import type { RuleFile, RuleGroup } from "./ruleTypes.ts";
-import { withRunbooks } from "./runbooks.ts";
+import { runbookUrl } from "./runbooks.ts";
 import { sloRules } from "./slo.ts";
 import { thresholdRules } from "./thresholds.ts";
 
@@ -34,6 +34,18 @@ export function buildRuleAreas(fleet: FleetConfig): RuleArea[] {
   return areas.map(({ area, groups }) => ({
     area,
     groups: withRunbooks(groups, fleet.monitoring.runbookBaseUrl),
+  }));
+}
+
+/** Adds `runbook_url` to every alert of the groups, so no area module can forget it. */
+function withRunbooks(groups: readonly RuleGroup[], baseUrl: string): RuleGroup[] {
+  return groups.map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) =>
+      "alert" in rule
+        ? { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(baseUrl, rule.alert) } }
+        : rule,
+    ),
   }));
 }
 

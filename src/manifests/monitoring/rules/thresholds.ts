@@ -3,7 +3,7 @@
  * agents that override the fleet default get an explicit series, every other reporting agent gets
  * the default. Alerts compare `on(namespace, agent)` against these, so the rule count is fixed.
  */
-import type { Agent, AlertThresholds, FleetConfig } from "../../config/index.ts";
+import type { Agent, AlertThresholds, FleetConfig } from "../../../config/index.ts";
 import { presenceRules } from "./agentPresence.ts";
 import { type AgentOverride, fleetDefault, perAgentValue, str } from "./promql.ts";
 import type { RecordingRule, RuleGroup } from "./ruleTypes.ts";

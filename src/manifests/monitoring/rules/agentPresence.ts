@@ -7,8 +7,8 @@
  * tracks the controller sizes), and it survives the pods, the scrape targets and the agent's own
  * series disappearing. The expression grows with the fleet; the rule count does not.
  */
-import type { FleetConfig } from "../../config/index.ts";
-import { AGENT_KEY, ANY_AGENT_SERIES, RECORDED } from "./metrics.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { AGENT_KEY, ANY_AGENT_SERIES, RECORDED } from "../metrics.ts";
 import { constantSeries } from "./promql.ts";
 import type { AlertingRule, RecordingRule } from "./ruleTypes.ts";
 

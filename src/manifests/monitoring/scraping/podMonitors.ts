@@ -6,11 +6,11 @@
  */
 
 import type { IPodMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor";
-import type { FleetConfig } from "../../config/index.ts";
-import { CONTROLLER } from "../../contract/controller.ts";
-import { fleetLabels, PART_OF } from "../../contract/labels.ts";
-import { AGENT_METRICS_PORT } from "../../contract/ports.ts";
-import type { KubeObject } from "../types.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { CONTROLLER } from "../../../contract/controller.ts";
+import { fleetLabels, PART_OF } from "../../../contract/labels.ts";
+import { AGENT_METRICS_PORT } from "../../../contract/ports.ts";
+import type { KubeObject } from "../../types.ts";
 
 /** Pod labels copied onto every agent series: the contract's `agent`/`track`, plus routing/version. */
 export const AGENT_POD_TARGET_LABELS = ["agent", "track", "version", "environment"];

@@ -3,9 +3,9 @@
  * ServiceAccounts. A thin wrapper: the objects come from `src/manifests/agentCluster`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Cluster } from "../config/index.ts";
-import type { KubeObject } from "../manifests/types.ts";
-import { registerObject } from "./kubeObject.ts";
+import type { Cluster } from "../../config/index.ts";
+import type { KubeObject } from "../../manifests/types.ts";
+import { registerObject } from "../kubeObject.ts";
 
 export interface AgentClusterArgs {
   /** The cluster's resolved config (namespace name, RBAC groups, storage classes). */

@@ -1,48 +1,22 @@
 /**
- * The Alertmanager configuration as plain data (what `amtool check-config` reads). Credentials are
- * `<secret:key>` placeholders: the Alerting component fills them from Pulumi secrets, the offline
- * render keeps them. Matchers only (`matchers`, `source_matchers`, `target_matchers`), never the
- * deprecated `match`/`match_re`.
+ * The Alertmanager configuration's route tree, inhibit rules and secret placeholders (its shape:
+ * `alertmanagerTypes.ts`, what `amtool check-config` reads). Credentials are `<secret:key>`
+ * placeholders: the Alerting component fills them from Pulumi secrets, the offline render keeps
+ * them. Matchers only (`matchers`, `source_matchers`, `target_matchers`), never the deprecated
+ * `match`/`match_re`.
  */
 import {
   type Alerting,
+  type Duration,
   type FleetConfig,
-  parseDuration,
   type Receivers,
   type SecretKey,
+  seconds,
   secretPlaceholder,
-} from "../../config/index.ts";
-import { fillSecrets } from "../../config/secrets.ts";
-import type { Severity } from "./ruleTypes.ts";
-
-export interface AlertmanagerRoute {
-  receiver: string;
-  matchers?: string[];
-  group_by?: string[];
-  group_wait?: string;
-  group_interval?: string;
-  repeat_interval?: string;
-  continue?: boolean;
-  routes?: AlertmanagerRoute[];
-}
-
-export interface AlertmanagerReceiver {
-  name: string;
-  [configs: string]: unknown;
-}
-
-export interface InhibitRule {
-  source_matchers: string[];
-  target_matchers: string[];
-  equal: string[];
-}
-
-export interface AlertmanagerConfig {
-  global: Record<string, unknown>;
-  route: AlertmanagerRoute;
-  receivers: AlertmanagerReceiver[];
-  inhibit_rules: InhibitRule[];
-}
+} from "../../../config/index.ts";
+import { fillSecrets } from "../../../config/secrets.ts";
+import type { Severity } from "../rules/ruleTypes.ts";
+import type { AlertmanagerRoute, InhibitRule } from "./alertmanagerTypes.ts";
 
 export const GROUP_BY = ["namespace", "agent", "alertname"];
 export const RECEIVER = {
@@ -53,8 +27,8 @@ export const RECEIVER = {
 } as const;
 
 /** Pages must not wait for batching: critical groups go out within this, or `groupWait` if shorter. */
-const PAGE_GROUP_WAIT = "10s";
-const PAGE_GROUP_INTERVAL = "1m";
+const PAGE_GROUP_WAIT = "10s" as Duration;
+const PAGE_GROUP_INTERVAL = "1m" as Duration;
 
 /** Alerts an `AgentUnhealthy` makes redundant for the same agent. */
 export const SILENCED_BY_UNHEALTHY = ["AgentLatencyHigh", "AgentLatencyCritical", "AgentThroughputDrop"];
@@ -67,8 +41,8 @@ export function secretUrlPlaceholder(key: SecretKey): string {
   return `https://secret.invalid/${secretPlaceholder(key)}`;
 }
 
-function shorter(a: string, b: string): string {
-  return (parseDuration(a) ?? 0) <= (parseDuration(b) ?? 0) ? a : b;
+function shorter(a: Duration, b: Duration): Duration {
+  return seconds(a) <= seconds(b) ? a : b;
 }
 
 function severityRoutes(

@@ -8,10 +8,10 @@
  * plain file is exactly what `amtool` checks.
  */
 import { stringify } from "yaml";
-import type { FleetConfig } from "../../config/index.ts";
-import { fleetLabels } from "../../contract/labels.ts";
-import type { KubeObject } from "../types.ts";
-import type { AlertmanagerConfig } from "./alertmanager.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { fleetLabels } from "../../../contract/labels.ts";
+import type { KubeObject } from "../../types.ts";
+import type { AlertmanagerConfig } from "./alertmanagerTypes.ts";
 
 export const ALERTMANAGER_NAME = "agent-fleet";
 /** prometheus-operator's default config Secret name for an Alertmanager named `agent-fleet`. */

@@ -1,16 +1,16 @@
 /**
  * One HPA (autoscaling/v2) per agent: CPU and memory utilization plus the custom per-pod metrics
  * (throughput, input queue depth, p95 latency) that prometheus-adapter serves from the agents'
- * own series, and the floors of scheduled scale-ups (autoscaling/schedules.ts). A single HPA per
+ * own series, and the floors of scheduled scale-ups (schedules.ts). A single HPA per
  * target means no two autoscalers fight over the replica count.
  */
-import { type Agent, type Autoscaling, isReleased, parseDuration } from "../../config/index.ts";
+import { type Agent, type Autoscaling, isReleased, wholeSeconds } from "../../config/index.ts";
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../contract/agentRollout.ts";
 import { agentLabels } from "../../contract/labels.ts";
-import { scheduleMetrics } from "../autoscaling/schedules.ts";
 import type { KubeObject } from "../types.ts";
+import { scheduleMetrics } from "./schedules.ts";
 
-/** Names the adapter exposes on custom.metrics.k8s.io (see autoscaling/adapterRules.ts). */
+/** Names the adapter exposes on custom.metrics.k8s.io (see adapterRules.ts). */
 export const CUSTOM_METRICS = {
   throughput: "agent_records_processed_per_second",
   queueDepth: "agent_input_queue_depth",
@@ -35,22 +35,18 @@ export function hpaBehavior(autoscaling: Autoscaling) {
     scaleDown: {
       // HPA's only "sustained" knob is the stabilization window: the highest recommendation of the
       // window wins, so pods go only after load stayed low for all of it (10 min by default).
-      stabilizationWindowSeconds: seconds(autoscaling.scaleDownSustained),
+      stabilizationWindowSeconds: wholeSeconds(autoscaling.scaleDownSustained),
       selectPolicy: "Min",
       // Cooldown between removals: at most `scaleDownPods` per `scaleDownStabilization` (5 min).
       policies: [
         {
           type: "Pods",
           value: autoscaling.scaleDownPods,
-          periodSeconds: seconds(autoscaling.scaleDownStabilization),
+          periodSeconds: wholeSeconds(autoscaling.scaleDownStabilization),
         },
       ],
     },
   };
-}
-
-function seconds(duration: string): number {
-  return Math.round(parseDuration(duration) ?? 0);
 }
 
 export function buildHpa(agent: Agent, autoscaling: Autoscaling): KubeObject {

@@ -5,9 +5,9 @@
  * persistent volume (`monitoring.storage`) and sends alerts to the Alertmanager the Alerting
  * component installs.
  */
-import { type FleetConfig, parseBytes } from "../../config/index.ts";
-import { fleetLabels } from "../../contract/labels.ts";
-import type { KubeObject } from "../types.ts";
+import { type FleetConfig, parseBytes } from "../../../config/index.ts";
+import { fleetLabels } from "../../../contract/labels.ts";
+import type { KubeObject } from "../../types.ts";
 
 const NAME = "agent-fleet-prometheus";
 

@@ -2,10 +2,10 @@
  * The agent alerts of REQUIREMENTS.md §3: thresholds from the per-agent threshold series,
  * `for:` durations from `monitoring.durations`.
  */
-import type { FleetConfig } from "../../config/index.ts";
-import { AGENT_METRICS } from "../../contract/metrics.ts";
+import type { FleetConfig } from "../../../config/index.ts";
+import { AGENT_METRICS } from "../../../contract/metrics.ts";
+import { AGENT_KEY, RECORDED } from "../metrics.ts";
 import { agentNotReportingAlert } from "./agentPresence.ts";
-import { AGENT_KEY, RECORDED } from "./metrics.ts";
 import { compareToAgentSeries } from "./promql.ts";
 import type { AlertingRule, RuleGroup, Severity } from "./ruleTypes.ts";
 import type { AlertName } from "./runbooks.ts";

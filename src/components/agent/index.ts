@@ -7,9 +7,9 @@
  * owns them).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Agent as AgentConfig } from "../config/index.ts";
-import type { KubeObject } from "../manifests/types.ts";
-import { registerObject } from "./kubeObject.ts";
+import type { Agent as AgentConfig } from "../../config/index.ts";
+import type { KubeObject } from "../../manifests/types.ts";
+import { registerObject } from "../kubeObject.ts";
 
 export interface AgentArgs {
   agent: AgentConfig;

@@ -1,8 +1,8 @@
 /**
  * Every alert's runbook, in one place. Pages live in `docs/runbooks/<page>.md`; `withRunbooks`
- * adds `runbook_url` to every alert after the area modules built them, so no area can forget it.
+ * (rules/index.ts) adds `runbook_url` to every alert after the area modules built them, so no area
+ * can forget it.
  */
-import type { RuleGroup } from "./ruleTypes.ts";
 
 /** Alert name → runbook page (without `.md`). Adding an alert without a page does not compile. */
 export const RUNBOOK_PAGES = {
@@ -30,15 +30,4 @@ export type AlertName = keyof typeof RUNBOOK_PAGES;
 
 export function runbookUrl(baseUrl: string, alert: AlertName): string {
   return `${baseUrl.replace(/\/+$/, "")}/${RUNBOOK_PAGES[alert]}.md`;
-}
-
-export function withRunbooks(groups: readonly RuleGroup[], baseUrl: string): RuleGroup[] {
-  return groups.map((group) => ({
-    ...group,
-    rules: group.rules.map((rule) =>
-      "alert" in rule
-        ? { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(baseUrl, rule.alert) } }
-        : rule,
-    ),
-  }));
 }

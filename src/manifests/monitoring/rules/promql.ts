@@ -3,7 +3,7 @@
  * series per overriding agent (a `vector()` with its labels set) unioned with the fleet default
  * for every other agent that reports metrics, so the rule count never depends on the fleet size.
  */
-import { AGENT_KEY, AGENT_TARGETS, RECORDED } from "./metrics.ts";
+import { AGENT_KEY, AGENT_TARGETS, RECORDED } from "../metrics.ts";
 
 /** A PromQL number literal. */
 export function num(value: number): string {

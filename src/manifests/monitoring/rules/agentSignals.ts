@@ -3,8 +3,8 @@
  * signal the alerts and dashboards read. Label-based: nothing here mentions an agent by name.
  */
 
-import { AGENT_METRICS } from "../../contract/metrics.ts";
-import { AGENT_GROUPING, AGENT_TARGETS, ANY_AGENT_SERIES, RECORDED } from "./metrics.ts";
+import { AGENT_METRICS } from "../../../contract/metrics.ts";
+import { AGENT_GROUPING, AGENT_TARGETS, ANY_AGENT_SERIES, RECORDED } from "../metrics.ts";
 import type { RecordingRule, RuleGroup } from "./ruleTypes.ts";
 
 const M = AGENT_METRICS;

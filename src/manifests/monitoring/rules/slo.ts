@@ -4,9 +4,9 @@
  * `slo:error_budget:ratio`, burn rates and remaining budget, then one page and one ticket alert.
  * Each SLO (availability, latency) is one fixed set of rules over all agents (label `slo`).
  */
-import { type FleetConfig, parseDuration } from "../../config/index.ts";
-import { AGENT_METRICS } from "../../contract/metrics.ts";
-import { AGENT_GROUPING } from "./metrics.ts";
+import { type FleetConfig, seconds } from "../../../config/index.ts";
+import { AGENT_METRICS } from "../../../contract/metrics.ts";
+import { AGENT_GROUPING } from "../metrics.ts";
 import type { AlertingRule, RecordingRule, RuleGroup, Severity } from "./ruleTypes.ts";
 import { SLO_LATENCY_BUCKET, SLO_OBJECTIVE, type SloName } from "./thresholds.ts";
 
@@ -84,7 +84,7 @@ function perBudget(series: string): string {
 
 export function sloMetaRules(fleet: FleetConfig): RuleGroup {
   const { window } = fleet.monitoring.slo;
-  const days = (parseDuration(window) ?? 0) / 86400;
+  const days = seconds(window) / 86400;
   return {
     name: "agent-fleet.slo.meta",
     rules: [
