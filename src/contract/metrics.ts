@@ -33,4 +33,11 @@ export const CONTROLLER_METRICS = {
   reconcileErrors: "agentfleet_reconcile_errors_total",
   reconcileDuration: "agentfleet_reconcile_duration_seconds",
   leader: "agentfleet_leader",
+  step: "agentfleet_rollout_step",
+  stepStarted: "agentfleet_rollout_step_started_timestamp_seconds",
+  measurements: "agentfleet_analysis_measurements_total",
+  analysisValue: "agentfleet_analysis_value",
+  providerUp: "agentfleet_analysis_provider_up",
+  decisions: "agentfleet_release_decisions_total",
+  workqueueDepth: "agentfleet_workqueue_depth",
 } as const;

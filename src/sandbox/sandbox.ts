@@ -90,8 +90,7 @@ function gatewayAgentsOf(fleet: FleetConfig): Array<{ namespace: string; agent: 
 /** Alertmanager (receivers redirected to a local sink) and Prometheus with the generated rules. */
 async function startMonitoring(supervisor: ProcessSupervisor, rendered: RenderedFleet) {
   const rulesFile = join(supervisor.dir("prometheus"), "rules.yaml");
-  writeFileSync(rulesFile, stringify(rendered.prometheusRules ?? { groups: [] }));
-  if (!rendered.alertmanagerConfig) throw new Error("the rendered stack has no Alertmanager config");
+  writeFileSync(rulesFile, stringify(rendered.prometheusRules));
   const sink = await startWebhookSink();
   try {
     const alertmanager = await startAlertmanager(supervisor, {

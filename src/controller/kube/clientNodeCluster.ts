@@ -23,16 +23,17 @@ import {
 } from "@kubernetes/client-node";
 import { ROLLOUT_CONTROLLER } from "../../contract/controller.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "../resilience/retry.ts";
-import type {
-  Cluster,
-  Kind,
-  KubeObject,
-  ListOptions,
-  ObjectKey,
-  ObjectList,
-  WatchEvent,
-  WatchHandle,
-  WatchOptions,
+import {
+  type Cluster,
+  type Kind,
+  type KubeObject,
+  type ListOptions,
+  type ObjectKey,
+  type ObjectList,
+  scaleBody,
+  type WatchEvent,
+  type WatchHandle,
+  type WatchOptions,
 } from "./cluster.ts";
 import { isTransient, KubeApiError } from "./errors.ts";
 
@@ -333,12 +334,7 @@ export class ClientNodeCluster implements Cluster {
 
   replaceScale(kind: Kind, key: ObjectKey, replicas: number, resourceVersion?: string): Promise<KubeObject> {
     const [group = "", version = ""] = kind.apiVersion.split("/");
-    const body = {
-      apiVersion: "autoscaling/v1",
-      kind: "Scale",
-      metadata: { name: key.name, namespace: key.namespace, ...(resourceVersion ? { resourceVersion } : {}) },
-      spec: { replicas },
-    };
+    const body = scaleBody(key, replicas, resourceVersion);
     return this.call(
       () =>
         this.customObjects.replaceNamespacedCustomObjectScale({

@@ -123,3 +123,13 @@ export function parseKey(key: string): ObjectKey {
   const slash = key.indexOf("/");
   return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
+
+/** The autoscaling/v1 Scale a `replaceScale` sends; with a resourceVersion it is a conditional write. */
+export function scaleBody(key: ObjectKey, replicas: number, resourceVersion?: string) {
+  return {
+    apiVersion: "autoscaling/v1",
+    kind: "Scale",
+    metadata: { name: key.name, namespace: key.namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+    spec: { replicas },
+  };
+}

@@ -21,36 +21,36 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
   readonly step = new Gauge({
-    name: "agentfleet_rollout_step",
+    name: CONTROLLER_METRICS.step,
     help: "Current canary step index (0-based); -1 when no canary step runs.",
     labelNames: ["namespace", "rollout"],
     registers: [this.registry],
   });
   readonly stepStarted = new Gauge({
-    name: "agentfleet_rollout_step_started_timestamp_seconds",
+    name: CONTROLLER_METRICS.stepStarted,
     help: "When the current release step was in place; 0 when no release runs.",
     labelNames: ["namespace", "rollout"],
     registers: [this.registry],
   });
   readonly measurements = new Counter({
-    name: "agentfleet_analysis_measurements_total",
+    name: CONTROLLER_METRICS.measurements,
     help: "Analysis measurements by metric and result.",
     labelNames: ["namespace", "rollout", "metric", "phase"],
     registers: [this.registry],
   });
   readonly measurementValue = new Gauge({
-    name: "agentfleet_analysis_value",
+    name: CONTROLLER_METRICS.analysisValue,
     help: "Last measured value of each analysis metric.",
     labelNames: ["namespace", "rollout", "metric"],
     registers: [this.registry],
   });
   readonly providerUp = new Gauge({
-    name: "agentfleet_analysis_provider_up",
+    name: CONTROLLER_METRICS.providerUp,
     help: "1 when the metrics provider answered the last analysis, 0 when the controller was blind.",
     registers: [this.registry],
   });
   readonly decisions = new Counter({
-    name: "agentfleet_release_decisions_total",
+    name: CONTROLLER_METRICS.decisions,
     help: "Release decisions (start, advance, promote, abort, rollback, pause, manual-*…).",
     labelNames: ["decision"],
     registers: [this.registry],
@@ -74,7 +74,7 @@ export class ControllerMetrics {
     registers: [this.registry],
   });
   readonly queueDepth = new Gauge({
-    name: "agentfleet_workqueue_depth",
+    name: CONTROLLER_METRICS.workqueueDepth,
     help: "AgentRollouts waiting for a reconcile.",
     registers: [this.registry],
   });

@@ -8,6 +8,7 @@
 import { stringify } from "yaml";
 import type { FleetConfig } from "../../config/index.ts";
 import { fleetLabels } from "../../contract/labels.ts";
+import { AGENT_METRICS, bucketsOf } from "../../contract/metrics.ts";
 import type { KubeObject } from "../types.ts";
 import { CUSTOM_METRICS } from "./hpa.ts";
 import { SCHEDULE_METRIC, SCHEDULE_SERIES } from "./schedules.ts";
@@ -19,21 +20,21 @@ export function adapterRules() {
   return {
     rules: [
       {
-        seriesQuery: `agent_records_processed_total{${FLEET_SERIES}}`,
+        seriesQuery: `${AGENT_METRICS.processed}{${FLEET_SERIES}}`,
         resources: RESOURCES,
-        name: { matches: "^agent_records_processed_total$", as: CUSTOM_METRICS.throughput },
+        name: { matches: `^${AGENT_METRICS.processed}$`, as: CUSTOM_METRICS.throughput },
         metricsQuery: "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)",
       },
       {
-        seriesQuery: `agent_input_queue_depth{${FLEET_SERIES}}`,
+        seriesQuery: `${AGENT_METRICS.inputQueue}{${FLEET_SERIES}}`,
         resources: RESOURCES,
-        name: { matches: "^agent_input_queue_depth$", as: CUSTOM_METRICS.queueDepth },
+        name: { matches: `^${AGENT_METRICS.inputQueue}$`, as: CUSTOM_METRICS.queueDepth },
         metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
       },
       {
-        seriesQuery: `agent_processing_latency_seconds_bucket{${FLEET_SERIES}}`,
+        seriesQuery: `${bucketsOf(AGENT_METRICS.latency)}{${FLEET_SERIES}}`,
         resources: RESOURCES,
-        name: { matches: "^agent_processing_latency_seconds_bucket$", as: CUSTOM_METRICS.latencyP95 },
+        name: { matches: `^${bucketsOf(AGENT_METRICS.latency)}$`, as: CUSTOM_METRICS.latencyP95 },
         metricsQuery:
           "histogram_quantile(0.95, sum(rate(<<.Series>>{<<.LabelMatchers>>}[5m])) by (le, <<.GroupBy>>))",
       },

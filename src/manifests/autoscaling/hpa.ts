@@ -7,13 +7,15 @@
 import { type Agent, type Autoscaling, isReleased, wholeSeconds } from "../../config/index.ts";
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION } from "../../contract/agentRollout.ts";
 import { agentLabels } from "../../contract/labels.ts";
+import { AGENT_METRICS } from "../../contract/metrics.ts";
 import type { KubeObject } from "../types.ts";
 import { scheduleMetrics } from "./schedules.ts";
 
 /** Names the adapter exposes on custom.metrics.k8s.io (see adapterRules.ts). */
 export const CUSTOM_METRICS = {
   throughput: "agent_records_processed_per_second",
-  queueDepth: "agent_input_queue_depth",
+  /** Served under the agent metric's own name. */
+  queueDepth: AGENT_METRICS.inputQueue,
   latencyP95: "agent_processing_latency_p95_seconds",
 } as const;
 
@@ -25,7 +27,7 @@ function resourceMetric(name: "cpu" | "memory", averageUtilization: number) {
   return { type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } };
 }
 
-export function hpaBehavior(autoscaling: Autoscaling) {
+function hpaBehavior(autoscaling: Autoscaling) {
   return {
     scaleUp: {
       stabilizationWindowSeconds: 0,

@@ -6,14 +6,15 @@
  */
 
 import { LABEL_KEYS } from "../../../../src/contract/labels.ts";
-import type {
-  Cluster,
-  Kind,
-  KubeObject,
-  ListOptions,
-  ObjectKey,
-  ObjectList,
-  WatchHandle,
+import {
+  type Cluster,
+  type Kind,
+  type KubeObject,
+  type ListOptions,
+  type ObjectKey,
+  type ObjectList,
+  scaleBody,
+  type WatchHandle,
 } from "../../../../src/controller/kube/cluster.ts";
 import { KubeApiError } from "../../../../src/controller/kube/errors.ts";
 import {
@@ -205,12 +206,7 @@ export class MemoryCluster implements Cluster {
       { verb: "replaceScale", kind: kind.kind, name: key.name, body: { replicas } },
       `scale ${kind.kind} ${key.name} to ${replicas}`,
     );
-    const body = {
-      apiVersion: "autoscaling/v1",
-      kind: "Scale",
-      metadata: { name: key.name, namespace: key.namespace, ...(resourceVersion ? { resourceVersion } : {}) },
-      spec: { replicas },
-    };
+    const body = scaleBody(key, replicas, resourceVersion);
     return this.call(
       () => replaceObject(this.request(kind, key.namespace, key.name, "scale"), body) as KubeObject,
     );
