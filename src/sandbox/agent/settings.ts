@@ -4,7 +4,7 @@
  * plus what the sandbox kubelet sets in place of the downward API and fixed container ports.
  */
 
-import { HTTP_PORT } from "../../contract/ports.ts";
+import { ADMIN_PORT, GRPC_PORT, HTTP_PORT } from "../../contract/ports.ts";
 import { type Faults, faultsFor } from "./faults.ts";
 
 export interface AgentPorts {
@@ -88,8 +88,8 @@ export function settingsFromEnv(env: Env): AgentSettings {
     dataConfig: dataConfigOf(env),
     ports: {
       http: integer(env, "HTTP_PORT", HTTP_PORT, 0, 65_535),
-      grpc: integer(env, "GRPC_PORT", 8081, 0, 65_535),
-      admin: integer(env, "ADMIN_PORT", 8082, 0, 65_535),
+      grpc: integer(env, "GRPC_PORT", GRPC_PORT, 0, 65_535),
+      admin: integer(env, "ADMIN_PORT", ADMIN_PORT, 0, 65_535),
     },
     host: "127.0.0.1",
     baseLatencyMs: integer(env, "BASE_LATENCY_MS", 2, 0, 60_000),
