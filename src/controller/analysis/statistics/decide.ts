@@ -1,11 +1,18 @@
 /**
  * The one decision rule every check shares: an anytime-valid interval for a "larger is worse"
  * quantity against its limit. Failed when the whole interval lies above the limit (and the canary
- * showed at least `minFailures` bad records); Successful when it lies at or below the limit and
- * the evidence minimum is met; otherwise Inconclusive: keep looking.
+ * showed at least `minFailures` bad records). Successful needs the evidence minimum and, for a
+ * guard rail (`prove`), the whole interval at or below the limit: the canary is shown good. A
+ * comparison with stable (`detect`) is a regression detector, as in Netflix's sequential canary
+ * tests: with the evidence minimum met and no regression shown it does not hold the release;
+ * proving "no worse than stable within δ" as well would double the records a good release needs
+ * when both tracks are near 0 %, and the guard rail already proves the canary good. Otherwise
+ * Inconclusive: keep looking.
  */
 import { confidenceBounds, type MixingPrior } from "./confidenceSequence.ts";
 import type { CheckVerdict, Interval, RateSummary } from "./types.ts";
+
+export type CheckMode = "prove" | "detect";
 
 export function verdictOf(
   interval: Interval,
@@ -13,9 +20,10 @@ export function verdictOf(
   badRecords: number,
   enoughEvidence: boolean,
   minFailures: number,
+  mode: CheckMode,
 ): CheckVerdict {
   if (interval.lower > limit && badRecords >= minFailures) return "Failed";
-  if (interval.upper <= limit && enoughEvidence) return "Successful";
+  if (enoughEvidence && (mode === "detect" || interval.upper <= limit)) return "Successful";
   return "Inconclusive";
 }
 
@@ -41,7 +49,7 @@ export function differenceInterval(
 
 export function percent(value: number): string {
   const scaled = value * 100;
-  return `${Math.abs(scaled) >= 10 || scaled === 0 ? scaled.toFixed(0) : scaled.toPrecision(2)}%`;
+  return `${Math.abs(scaled) >= 10 ? scaled.toFixed(0) : Number(scaled.toPrecision(2))}%`;
 }
 
 /** "3/120 failed (2.5%)". */
@@ -59,7 +67,8 @@ export function explain(
 ): string {
   const range = `[${percent(interval.lower)}, ${percent(interval.upper)}] at ${percent(confidence)}`;
   if (verdict === "Failed") return `above ${percent(limit)}: ${range}`;
-  if (verdict === "Successful") return `at most ${percent(limit)}: ${range}`;
+  if (verdict === "Successful" && interval.upper <= limit) return `at most ${percent(limit)}: ${range}`;
+  if (verdict === "Successful") return `not shown above ${percent(limit)}: ${range}`;
   if (interval.lower > limit) return `above ${percent(limit)} (${range}) but too few bad records to fail yet`;
   if (interval.upper <= limit) return `within ${percent(limit)} (${range}); ${evidenceReason}`;
   return `cannot tell yet against ${percent(limit)}: ${range}`;

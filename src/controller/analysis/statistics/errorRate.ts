@@ -24,7 +24,7 @@ export function errorRateGuard(
   const rate = failureRate(canary);
   const interval = rateInterval(rate, alphaOf(policy), policy.prior);
   const limit = policy.maxErrorRate;
-  const verdict = verdictOf(interval, limit, rate.failed, evidence.canaryEnough, policy.minFailures);
+  const verdict = verdictOf(interval, limit, rate.failed, evidence.canaryEnough, policy.minFailures, "prove");
   return {
     check: "error-rate",
     verdict,
@@ -49,7 +49,7 @@ export function compareErrorRate(
   const interval = differenceInterval(c, s, alphaOf(policy), policy.prior);
   const limit = policy.errorRateMargin;
   const enough = evidence.canaryEnough && evidence.stableEnough;
-  const verdict = verdictOf(interval, limit, c.failed, enough, policy.minFailures);
+  const verdict = verdictOf(interval, limit, c.failed, enough, policy.minFailures, "detect");
   return {
     check: "error-rate-vs-stable",
     verdict,

@@ -32,7 +32,7 @@ export function latencyGuard(
   };
   const limit = 1 - latency.quantile;
   const evidence = evidenceOf(counts(histogram), undefined, policy);
-  const verdict = verdictOf(interval, limit, slow.atLeast, evidence.canaryEnough, policy.minFailures);
+  const verdict = verdictOf(interval, limit, slow.atLeast, evidence.canaryEnough, policy.minFailures, "prove");
   const boundary = slow.upperBoundary ?? slow.lowerBoundary;
   return {
     check: "latency",
@@ -71,7 +71,7 @@ export function compareLatency(
   const verdict =
     boundary === undefined
       ? "Inconclusive"
-      : verdictOf(interval, limit, c.atLeast, enough, policy.minFailures);
+      : verdictOf(interval, limit, c.atLeast, enough, policy.minFailures, "detect");
   const why =
     boundary === undefined
       ? "no finite stable p95 bucket to compare at (no stable records, or its p95 is beyond the last bucket)"
