@@ -32,7 +32,14 @@ export function latencyGuard(
   };
   const limit = 1 - latency.quantile;
   const evidence = evidenceOf(counts(histogram), undefined, policy);
-  const verdict = verdictOf(interval, limit, slow.atLeast, evidence.canaryEnough, policy.minFailures, "prove");
+  const verdict = verdictOf(
+    interval,
+    limit,
+    slow.atLeast,
+    evidence.canaryEnough,
+    policy.minFailures,
+    "prove",
+  );
   const boundary = slow.upperBoundary ?? slow.lowerBoundary;
   return {
     check: "latency",
