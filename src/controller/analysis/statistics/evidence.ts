@@ -5,11 +5,12 @@
  * `recordsToClear(θ, α)` is the fewest records that can show a rate below θ at confidence 1 − α
  * even when none failed: with fewer, "0 failed" is still compatible with a rate above θ, so a
  * Successful would be a guess (the issue's `error-rate = 0` on a handful of records). For the
- * default 1 % at 95 % it is 452 records (the fixed-sample "rule of three" says 300; the extra is
+ * default 1 % at 95 % it is 445 records (the fixed-sample "rule of three" says 300; the extra is
  * the price of being allowed to look at every scrape). `recordsToSeparate(2 %, 1 %, α)` is how
  * many records a canary failing 2 % needs, failing at exactly that rate, before its lower bound
- * passes a 1 % threshold: 1,338 at 95 %. Failures need no such minimum beyond `minFailures`:
- * the interval only leaves the threshold behind when the failures are already evidence.
+ * passes a 1 % threshold: 1,313 at 95 % (113 for 5 %, 9 for 30 %). Failures need no minimum
+ * beyond `minFailures`: the interval only leaves the threshold behind when the failures are
+ * already evidence.
  */
 import { confidenceBounds, DEFAULT_PRIOR, type MixingPrior } from "./confidenceSequence.ts";
 import { alphaOf, type StatisticsPolicy } from "./policy.ts";

@@ -46,7 +46,7 @@ export interface StatisticsPolicy {
   /**
    * Canary records before any check may be Successful. Absent: the fewest records that can show
    * the error rate below `maxErrorRate` at `confidence` even with no failure at all
-   * (`recordsToClear`, 452 for 1 % at 95 %): below that, "0 failed" is not evidence.
+   * (`recordsToClear`, 445 for 1 % at 95 %): below that, "0 failed" is not evidence.
    */
   minCanaryRecords?: number;
   /** Stable records before a comparison may be Successful. Absent: as `minCanaryRecords`. */
