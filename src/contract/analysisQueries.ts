@@ -75,3 +75,37 @@ export function renderQuery(template: string, variables: QueryVariables): string
     return escapeLabelValue(variables[name as keyof QueryVariables]);
   });
 }
+
+/**
+ * The evidence queries of the canary statistics (src/controller/analysis/statistics): counts, not
+ * ratios, so the verdict can weigh how many records stand behind a rate. Each is a template for
+ * one track (`{{namespace}}`, `{{agent}}`, `{{track}}`), run for the canary and the stable track
+ * with the same window at the same evaluation time.
+ */
+export interface EvidenceQueries {
+  /** One scalar: records processed in the window. */
+  processed: string;
+  /** One scalar: records failed in the window. */
+  failed: string;
+  /** One sample per `le` label: cumulative latency bucket counts in the window. */
+  latencyBuckets: string;
+}
+
+/**
+ * The window of the evidence queries: the whole time since the analysis started (the release or
+ * the step), in whole seconds. The statistics' intervals hold at every look only over counts
+ * cumulative from a fixed start; a sliding window would restart the evidence at every look.
+ */
+export function evidenceWindow(elapsedSeconds: number): string {
+  return `${Math.max(1, Math.ceil(elapsedSeconds))}s`;
+}
+
+/** The three count queries over `[window]`, e.g. `evidenceQueries(evidenceWindow(elapsed))`. */
+export function evidenceQueries(window: string): EvidenceQueries {
+  const increase = (metric: string) => `increase(${metric}{${TRACK_SELECTOR}}[${window}])`;
+  return {
+    processed: `sum(${increase(AGENT_METRICS.processed)})`,
+    failed: `sum(${increase(AGENT_METRICS.failed)})`,
+    latencyBuckets: `sum by (le) (${increase(bucketsOf(AGENT_METRICS.latency))})`,
+  };
+}
