@@ -11,6 +11,10 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Pulumi's runtime state is process-global: give each test file its own process.
     pool: "forks",
+    // Two files at a time on the 2-core machine (vitest's default leaves one core idle: one
+    // worker). The tests hold under two CPU burners (scripts/ci-under-load.sh), which is more
+    // load than a second test file adds.
+    maxWorkers: 2,
     // The JSON report is what .ci/run counts `N passed, N failed` from.
     reporters: ["default", "json"],
     outputFile: { json: ".vitest-report.json" },
