@@ -75,6 +75,7 @@ export function rollBack(context: ReconcileContext, cause: AbortCause): void {
   status.stableRevision = previousRevision;
   status.scaleDownAt = undefined;
   status.stepStartedAt = undefined;
+  status.analysisStartedAt = undefined;
   status.pause = undefined;
   markDegraded(context, cause, "rollback", revision, {
     reason: "RolledBack",
