@@ -1,6 +1,6 @@
 /**
  * One look at the evidence: the count queries (`evidenceQueries`) for the canary and, when there
- * is one, the stable track over the same window, judged by `judgeCanary`, each check turned into
+ * is one, the stable track over the same window, judged as `judgeCanary` does, each check turned into
  * a Measurement that carries its samples, both tracks' rates and the interval it decided on.
  *
  * Queries that answer nothing are data problems, not evidence: the checks they feed are
@@ -24,7 +24,9 @@ import {
   type CheckVerdict,
   DEFAULT_POLICY,
   evidenceOf,
+  isGuardRail,
   latencyPolicy,
+  promotionVerdict,
   runChecks,
   type StatisticsPolicy,
   type TrackSample,
@@ -107,12 +109,6 @@ async function readTrack(
   };
 }
 
-/** As the statistics' `combine`: Failed if any is, Successful if all are, else Inconclusive. */
-function combinePhases(phases: readonly CheckVerdict[]): CheckVerdict {
-  if (phases.includes("Failed")) return "Failed";
-  return phases.length > 0 && phases.every((phase) => phase === "Successful") ? "Successful" : "Inconclusive";
-}
-
 const LATENCY_CHECKS: readonly CheckName[] = ["latency", "latency-vs-stable"];
 
 /** The check's Measurement: everything the status, audit line, Event and report show of a verdict. */
@@ -190,12 +186,17 @@ function judge(
     for (const check of expected.filter((name) => !ran.has(name)))
       measurements.push(missing(check, { ...stableProblem, message: `stable ${stableProblem.message}` }, at));
   }
-  const verdict = combinePhases(measurements.map((m) => m.phase));
+  // As `judgeCanary`: the guard rails decide a Successful, a comparison short of stable records does not hold it.
+  const verdict = promotionVerdict(measurements.map((m) => ({ check: m.metric, verdict: m.phase })));
   const deciding = measurements.filter((m) =>
-    verdict === "Successful" ? true : verdict === "Failed" ? m.phase === "Failed" : m.phase !== "Successful",
+    verdict === "Successful"
+      ? true
+      : verdict === "Failed"
+        ? m.phase === "Failed"
+        : m.phase !== "Successful" && isGuardRail(m.metric),
   );
   const problem = stableProblem ?? (latencyProblem && policy.latency ? latencyProblem : undefined);
-  const short = !evidence.canaryEnough || (input.stable !== undefined && !evidence.stableEnough);
+  const short = !evidence.canaryEnough;
   const reason =
     verdict === "Inconclusive" && short && !problem
       ? evidence.reason

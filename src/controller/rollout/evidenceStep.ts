@@ -12,6 +12,8 @@
  *   unreachable provider are, as before.
  * - Promotion (progress.ts) needs the evidence Successful at the last look: the canary's last
  *   step and a blue-green switch wait for it; intermediate steps only for their pause and `count`.
+ *   Successful means every guard rail proven and no comparison Failed (`promotionVerdict`): a
+ *   comparison short of stable records, as at a 100 % step, does not hold the release.
  *
  * Why one window for the whole release rather than one per step: the stable track has no traffic
  * at a 100 % step, so a per-step comparison there would never have evidence; and a single

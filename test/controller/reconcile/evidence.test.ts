@@ -235,6 +235,31 @@ describe("evidence looks at the scrape cadence", () => {
     expect(seen.at(-2)?.status.message).toMatch(/evidence Inconclusive: .*canary 420\/445 records/);
   });
 
+  it("at 100 % the stable track has no traffic: Successful guard rails promote, the short comparison does not hold it", async () => {
+    const fixture = new ReconcileFixture(canaryAt(3));
+    fixture.provider.setTraffic("green", traffic(4, 0));
+    fixture.provider.setTraffic("blue", traffic(0, 0));
+    const { pass, seconds } = await every30s(fixture, 1200, (p) =>
+      p.decisions.some((d) => d.decision === "promote"),
+    );
+    // 445 canary records at 4/s: the 120 s look (480 records) is the first with the guard rails proven.
+    expect(seconds).toBe(120);
+    const promote = pass.decisions.find((d) => d.decision === "promote");
+    expect(
+      promote?.measurements?.map(
+        (m) => `${m.metric} ${m.phase}${m.inconclusiveReason ? ` (${m.inconclusiveReason})` : ""}`,
+      ),
+    ).toEqual([
+      "error-rate Successful",
+      "error-rate-vs-stable Inconclusive (NotEnoughEvidence)",
+      "latency Successful",
+      "latency-vs-stable Inconclusive (NotEnoughEvidence)",
+      "data-quality Successful",
+    ]);
+    expect(promote?.reason).toMatch(/evidence Successful: error-rate: canary 0\/480 failed/);
+    expect(pass.status.stableRevision).toBe(R2);
+  });
+
   it("a canary worse than stable by more than the margin is aborted while its guard rail is fine", async () => {
     const manual: CanaryStepSpec[] = [{ setWeight: 50, pause: {} }, { setWeight: 100 }];
     const fixture = new ReconcileFixture(canaryAt(0, { steps: manual }));
