@@ -211,6 +211,11 @@ export const agentRolloutStatusSchema = z.object({
    * evidence window counts from it, the same for every step, so evidence is cumulative.
    */
   analysisStartedAt: z.string().optional(),
+  /**
+   * `analysisStartedAt` on the wall clock: the evidence queries' window (`increase(…[w])`) is
+   * measured from it, since Prometheus keeps real time while the release clock may run faster.
+   */
+  analysisStartedWallAt: z.string().optional(),
   /** Traffic percent per track, as last verified by reading back from the router. */
   weights: z.object({ blue: z.number().int(), green: z.number().int() }).optional(),
   replicas: z.number().int().optional(),

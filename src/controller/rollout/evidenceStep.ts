@@ -3,7 +3,8 @@
  *
  * - A *look* is due every `evidence.lookIntervalSeconds` (the scrape interval): the count queries
  *   for the canary and the stable track over the same window, from `analysisStartedAt` (the
- *   release's first step in place) to now, judged by the anytime-valid statistics, plus the
+ *   release's first step in place) to now, measured on the wall clock (`analysisStartedWallAt`:
+ *   Prometheus's time, whatever the release clock's speed), judged by the anytime-valid statistics, plus the
  *   `metrics` (the data-quality gauge). A Failed verdict aborts at that look, whatever the pause,
  *   the analysis interval or `failureLimit` say: its interval holds at every look at once.
  * - A *tick* is due every `intervalSeconds`, as without evidence: the look then also counts
@@ -34,6 +35,18 @@ import { freshAnalysis } from "./decide/releaseState.ts";
 export function evidenceStart(context: ReconcileContext): number {
   const { status } = context;
   return parseTime(status.analysisStartedAt) ?? parseTime(status.stepStartedAt) ?? context.now;
+}
+
+/**
+ * Seconds of the evidence window, as Prometheus counts them: wall-clock time since the analysis
+ * started. The release clock may run faster (the sandbox's time scale); a window measured on it
+ * would reach back into earlier releases' series on the same track. A release started before the
+ * wall time was recorded falls back to the release clock.
+ */
+export function evidenceSeconds(context: ReconcileContext): number {
+  const wallStart = parseTime(context.status.analysisStartedWallAt);
+  if (wallStart !== undefined) return Math.max(0, context.wallNow - wallStart) / 1000;
+  return (context.now - evidenceStart(context)) / 1000;
 }
 
 function dueAt(context: ReconcileContext, last: string | undefined, seconds: number): number {
@@ -106,7 +119,7 @@ export async function analyseEvidence(
     recordBlind(context, tick.blind);
   } else {
     const stable = stableVariables(context, canary);
-    const window = evidenceWindow((context.now - evidenceStart(context)) / 1000);
+    const window = evidenceWindow(evidenceSeconds(context));
     const look = await lookAtEvidence(
       provider,
       evidence,

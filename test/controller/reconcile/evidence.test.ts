@@ -3,9 +3,14 @@
  * cadence (30 s), fail fast, promote patiently. Traffic as in the sandbox: 40 records/s through
  * the gateway, so 2 records/s on a 5 % canary and 38 on stable.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { defaultAnalysisMetrics } from "../../../src/contract/analysisQueries.ts";
-import type { AnalysisSpec, CanaryStepSpec, EvidenceSpec } from "../../../src/crd/agentRollout.ts";
+import type {
+  AgentRolloutStatus,
+  AnalysisSpec,
+  CanaryStepSpec,
+  EvidenceSpec,
+} from "../../../src/crd/agentRollout.ts";
 import { FAST_LATENCY, type TrackTraffic } from "../support/fakePrometheus.ts";
 import {
   at,
@@ -15,6 +20,7 @@ import {
   type Pass,
   ReconcileFixture,
   rev,
+  T0,
 } from "./support/fixture.ts";
 
 fixedWallClock();
@@ -289,6 +295,31 @@ describe("evidence looks at the scrape cadence", () => {
     expect(seconds).toBe(180);
     expect(pass.status.pause?.reason).toBe("InconclusiveAnalysis");
     expect(metricPhases(pass)[0]).toBe("error-rate Inconclusive (NoData)");
+  });
+});
+
+describe("the evidence window is measured on the wall clock", () => {
+  it("a release clock 10× faster than real time queries the wall-clock time since the analysis started", async () => {
+    // The sandbox's time scale: Prometheus counts real seconds, the release clock runs ahead.
+    const status = canaryAt(0).status as AgentRolloutStatus;
+    const fixture = new ReconcileFixture(
+      canaryAt(0, { status: { ...status, stepStartedAt: undefined, analysisStartedAt: undefined } }),
+    );
+    fixture.provider.setTraffic("green", traffic(2, 0));
+    fixture.provider.setTraffic("blue", traffic(38, 0.001));
+    vi.setSystemTime(T0 + 1000_000);
+    const inPlace = await fixture.reconcile();
+    expect(inPlace.status).toMatchObject({ analysisStartedAt: at(0), analysisStartedWallAt: at(1000) });
+    fixture.clock.advance(300);
+    vi.setSystemTime(T0 + 1030_000);
+    const look = await fixture.reconcile();
+    const evidence = fixture.provider.queries.filter((q) => q.includes("increase("));
+    expect(evidence).toHaveLength(6);
+    expect(evidence.every((q) => q.includes("[30s]"))).toBe(true);
+    const guard = look.status.analysis?.lastMeasurements.find((m) => m.metric === "error-rate");
+    expect(guard?.samples).toEqual({ canary: 60 });
+    // Pauses and intervals stay on the release clock: 300 s passed the 120 s pause of step 1.
+    expect(decided(look).some((d) => /^advance: step 2\/4/.test(d))).toBe(true);
   });
 });
 

@@ -92,8 +92,11 @@ function passedReason(context: ReconcileContext): string {
 
 /** The evidence window starts with the release's first step in place and stays for the release. */
 function startEvidenceWindow(context: ReconcileContext): void {
-  if (analysisSpecOf(context.spec)?.evidence)
-    context.status.analysisStartedAt ??= context.status.stepStartedAt;
+  const { status } = context;
+  if (!analysisSpecOf(context.spec)?.evidence || status.analysisStartedAt) return;
+  status.analysisStartedAt = status.stepStartedAt;
+  // The queries' window is measured on Prometheus's (real) time, pauses on the release clock.
+  status.analysisStartedWallAt = isoTime(context.wallNow);
 }
 
 /** Starts the step's clock once its traffic (or the whole blue-green preview track) is in place. */

@@ -53,6 +53,7 @@ export function switchBlueGreen(
   if (context.spec.strategy.blueGreen?.analysis.evidence) {
     // After the switch the new active track is judged alone, on a window of its own.
     status.analysisStartedAt = status.stepStartedAt;
+    status.analysisStartedWallAt = isoTime(context.wallNow);
     status.analysis = {
       ...status.analysis,
       verdict: undefined,
@@ -90,6 +91,7 @@ export function completeScaleDown(context: ReconcileContext): void {
   status.scaleDownAt = undefined;
   status.stepStartedAt = undefined;
   status.analysisStartedAt = undefined;
+  status.analysisStartedWallAt = undefined;
   decide(context, {
     decision: "complete",
     reason: `revision ${status.stableRevision} serves all traffic; previous track at 0`,

@@ -24,5 +24,6 @@ export function clearRelease(status: AgentRolloutStatus): void {
   status.currentStepIndex = undefined;
   status.stepStartedAt = undefined;
   status.analysisStartedAt = undefined;
+  status.analysisStartedWallAt = undefined;
   status.pause = undefined;
 }
