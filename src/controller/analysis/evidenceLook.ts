@@ -11,6 +11,7 @@
 import { evidenceQueries, type QueryVariables, renderQuery } from "../../contract/analysisQueries.ts";
 import type { EvidenceSpec, Measurement } from "../../crd/agentRollout.ts";
 import { errorMessage } from "../kube/errors.ts";
+import { formatValue } from "./evaluate.ts";
 import {
   type MetricProvider,
   NoDataError,
@@ -111,6 +112,16 @@ async function readTrack(
 
 const LATENCY_CHECKS: readonly CheckName[] = ["latency", "latency-vs-stable"];
 
+/**
+ * How a measurement's message names its check: a Failed one leads with the value and its limit
+ * as value checks word it (`error-rate = 0.2667 (must be <= 0.01)`, what the Degraded condition
+ * and the abort Event show), then the evidence behind it.
+ */
+function checkTitle(check: CheckResult): string {
+  if (check.verdict !== "Failed") return check.check;
+  return `${check.check} = ${formatValue(check.statistic)} (must be <= ${check.limit})`;
+}
+
 /** The check's Measurement: everything the status, audit line, Event and report show of a verdict. */
 export function measurementOf(check: CheckResult, at: string, problem?: Problem): Measurement {
   const inconclusiveReason =
@@ -119,7 +130,7 @@ export function measurementOf(check: CheckResult, at: string, problem?: Problem)
     metric: check.check,
     phase: check.verdict,
     value: check.statistic,
-    message: `${check.check}: ${problem ? `${problem.message}; ` : ""}${check.reason}`,
+    message: `${checkTitle(check)}: ${problem ? `${problem.message}; ` : ""}${check.reason}`,
     at,
     ...(inconclusiveReason ? { inconclusiveReason } : {}),
     samples: { canary: check.canary.total, ...(check.stable ? { stable: check.stable.total } : {}) },

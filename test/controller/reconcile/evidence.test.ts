@@ -124,7 +124,9 @@ describe("evidence looks at the scrape cadence", () => {
     expect(fixture.provider.queries).toEqual([]);
     fixture.clock.advance(1);
     const pass = await fixture.reconcile();
-    expect(decided(pass)[0]).toMatch(/^abort: analysis failed: error-rate: canary 18\/60 failed \(30%\)/);
+    expect(decided(pass)[0]).toMatch(
+      /^abort: analysis failed: error-rate = 0\.3000 \(must be <= 0\.01\): canary 18\/60 failed \(30%\)/,
+    );
     expect(pass.status.abortedRevision).toBe(R2);
     expect(pass.status.weights).toEqual({ blue: 100, green: 0 });
     const failed = pass.status.analysis?.lastMeasurements.find((m) => m.metric === "error-rate");
@@ -280,7 +282,7 @@ describe("evidence looks at the scrape cadence", () => {
     expect(byName["error-rate"]?.phase).not.toBe("Failed");
     expect(byName["error-rate-vs-stable"]?.phase).toBe("Failed");
     expect(decided(pass)[0]).toMatch(
-      /^abort: analysis failed: error-rate-vs-stable: canary .* vs stable .*canary − stable/,
+      /^abort: analysis failed: error-rate-vs-stable = 0\.0[0-9]+ \(must be <= 0\.005\): canary .* vs stable .*canary − stable/,
     );
     expect(seconds).toBeGreaterThan(60);
     expect(seconds).toBeLessThanOrEqual(1800);
