@@ -1,0 +1,189 @@
+/**
+ * Canary analysis compared (issue 14): many releases, with identical load and timings, under our
+ * analysis and under Flagger's and Argo Rollouts' semantics (bench/support/strategies.ts), of good
+ * versions (failing at random like stable, its natural noise) and bad ones (30 %, 5 %, 2 % of
+ * records failing, threshold 1 %; or slow, p95 ×10).
+ *
+ *   npm run bench:analysis [-- --quick] [-- --releases 20 --concurrency 20 --time-scale 10 --rate 20]
+ *
+ * One sandbox runs `--concurrency` copies of the dev stack's canary agent (bench/support/
+ * canaryFleet.ts); each copy takes the next release from one queue, interleaved by strategy and
+ * kind so all strategies meet the same machine, writes its strategy's analysis into its
+ * AgentRollout and releases under `--rate` req/s of its own through HAProxy. Per release:
+ * first canary traffic → 100% on one version, the outcome, the failed requests the canary served.
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { AnalysisSpec } from "../src/crd/agentRollout.ts";
+import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.ts";
+import { runRelease } from "../src/sandbox/scenarios/releaseRun.ts";
+import { waitUntilSettled } from "../src/sandbox/scenarios/run.ts";
+import { analysisOf, setAnalysis } from "./support/analysis.ts";
+import { canaryFleet, copyId } from "./support/canaryFleet.ts";
+import {
+  aggregateReleases,
+  type ReleaseResult,
+  releaseResultOf,
+  releaseStatsTable,
+  strategySummaryTable,
+  summarizeStrategies,
+  VERSION_KINDS,
+  type VersionKind,
+} from "./support/releaseStats.ts";
+import { analysisPatchFor, STRATEGIES, type StrategyName } from "./support/strategies.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    releases: { type: "string" },
+    concurrency: { type: "string" },
+    "time-scale": { type: "string", default: "10" },
+    rate: { type: "string", default: "20" },
+    noise: { type: "string", default: "0.5" },
+    "base-latency-ms": { type: "string", default: "100" },
+    "timeout-s": { type: "string", default: "180" },
+    strategies: { type: "string", default: STRATEGIES.join(",") },
+    kinds: { type: "string", default: VERSION_KINDS.join(",") },
+    json: { type: "string" },
+  },
+});
+
+const RELEASES = Number(args.releases ?? (args.quick ? 1 : 20));
+const CONCURRENCY = Number(args.concurrency ?? 20);
+const TIME_SCALE = Number(args["time-scale"]);
+const RATE = Number(args.rate);
+/** Percent of records every version fails at random, stable and good canaries alike. */
+const NOISE = args.noise;
+const BASE_LATENCY_MS = args["base-latency-ms"];
+const TIMEOUT_MS = Number(args["timeout-s"]) * 1000;
+const STRATEGY_LIST = args.strategies.split(",") as StrategyName[];
+const KIND_LIST = args.kinds.split(",") as VersionKind[];
+
+/** Version markers of each kind (src/sandbox/agent/faults.ts); every version carries the noise. */
+const KIND_MARKERS: Record<VersionKind, string> = {
+  good: "",
+  bad30: "-bad30",
+  bad5: "-bad5",
+  bad2: "-bad2",
+  slow: "-slowx10",
+};
+
+interface Job {
+  strategy: StrategyName;
+  kind: VersionKind;
+}
+
+/** Interleaved: every strategy gets each kind once per round, so all meet the same machine. */
+function jobsOf(): Job[] {
+  const jobs: Job[] = [];
+  for (let round = 0; round < RELEASES; round += 1)
+    for (const kind of KIND_LIST) for (const strategy of STRATEGY_LIST) jobs.push({ strategy, kind });
+  return jobs;
+}
+
+let versionCounter = 0;
+const versionOf = (kind: VersionKind) => `2.${++versionCounter}.0${KIND_MARKERS[kind]}-noise${NOISE}`;
+
+/**
+ * Never recorded: after a bad version was promoted, a good one goes out with an analysis that
+ * cannot fail, so the next release starts from a stable with only the noise again.
+ */
+async function resetStable(sandbox: Sandbox, agent: string, rendered: AnalysisSpec): Promise<boolean> {
+  await setAnalysis(sandbox, agent, {
+    ...analysisPatchFor("argo", rendered, TIME_SCALE),
+    failureLimit: 1000,
+  });
+  const record = await runRelease(
+    sandbox,
+    { agent, version: versionOf("good"), expect: "promoted" },
+    { ratePerSecond: RATE, timeoutMs: TIMEOUT_MS },
+  );
+  return record.outcome === "promoted";
+}
+
+interface Progress {
+  done: number;
+  total: number;
+  results: ReleaseResult[];
+  retired: string[];
+}
+
+/** One agent's loop: take the next job, set its analysis, release, record; retire on a stuck release. */
+async function worker(sandbox: Sandbox, agent: string, queue: Job[], progress: Progress): Promise<void> {
+  const rendered = await analysisOf(sandbox, agent);
+  for (let job = queue.shift(); job; job = queue.shift()) {
+    await setAnalysis(sandbox, agent, analysisPatchFor(job.strategy, rendered, TIME_SCALE));
+    const version = versionOf(job.kind);
+    const record = await runRelease(
+      sandbox,
+      { agent, version, expect: job.kind === "good" ? "promoted" : "aborted" },
+      { ratePerSecond: RATE, timeoutMs: TIMEOUT_MS },
+    );
+    const result = releaseResultOf(record, job.strategy, job.kind);
+    progress.results.push(result);
+    progress.done += 1;
+    console.error(
+      `[${progress.done}/${progress.total}] ${job.strategy} ${job.kind} ${agent} ${version}: ${result.outcome}` +
+        ` after ${((result.settleMs ?? Number.NaN) / 1000).toFixed(1)} s, canary failed ${result.canaryFailed}/${result.canaryServed}`,
+    );
+    const stuck = result.outcome === "timed out";
+    const badStable = result.outcome === "promoted" && job.kind !== "good";
+    if (stuck || (badStable && !(await resetStable(sandbox, agent, rendered)))) {
+      // A release that never settled leaves the agent mid-release: it takes no more jobs.
+      progress.retired.push(agent);
+      console.error(`${agent} retired (${stuck ? "release timed out" : "reset release failed"})`);
+      return;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // The initial stable carries the same noise as every released version.
+  const { fleet, template } = canaryFleet(CONCURRENCY, { version: `2.0.0-noise${NOISE}` });
+  const agents = Array.from({ length: CONCURRENCY }, (_, index) => copyId(template, index));
+  console.error(
+    `starting the sandbox: ${CONCURRENCY} copies of ${template}, time scale ${TIME_SCALE}, ${RATE} req/s each …`,
+  );
+  const sandbox = await startSandbox({
+    fleet,
+    timeScale: TIME_SCALE,
+    replicas: 1,
+    agentEnv: { BASE_LATENCY_MS },
+  });
+  const queue = jobsOf();
+  const progress: Progress = { done: 0, total: queue.length, results: [], retired: [] };
+  try {
+    await waitUntilSettled(sandbox, agents, 180_000);
+    const rendered = await analysisOf(sandbox, agents[0] ?? template);
+    const readyAt = Date.now();
+    console.error(`sandbox up in ${((readyAt - started) / 1000).toFixed(0)} s; ${queue.length} releases`);
+    await Promise.all(agents.map((agent) => worker(sandbox, agent, queue, progress)));
+    const wallSeconds = (Date.now() - started) / 1000;
+    if (args.json) writeFileSync(args.json, JSON.stringify(progress.results, null, 2));
+    console.log(
+      [
+        `bench:analysis · ${progress.results.length} releases (${RELEASES} per strategy × version) on ${CONCURRENCY} copies of the dev stack's ${template}` +
+          ` · timings ${TIME_SCALE}× faster · ${RATE} req/s per release · noise ${NOISE}% · ${wallSeconds.toFixed(0)} s wall (${((Date.now() - readyAt) / 1000).toFixed(0)} s releasing)`,
+        `ours: interval ${rendered.intervalSeconds} s, count ${rendered.count}, failureLimit ${rendered.failureLimit}` +
+          ` (as rendered, compressed); thresholds: ${rendered.metrics.map((metric) => `${metric.name} ${metric.condition} ${metric.threshold}`).join(", ")}`,
+        "",
+        releaseStatsTable(aggregateReleases(progress.results, STRATEGY_LIST)),
+        "",
+        strategySummaryTable(summarizeStrategies(progress.results, STRATEGY_LIST)),
+        "",
+        "TO 100% = first status sample (every 500 ms) with canary weight > 0 → 100% on one version (stable after an",
+        "abort, the new version after a promotion); PROMOTE = the same over promoted releases. CANARY FAILED / SERVED =",
+        "requests answered by the canary version until then. WRONG: good versions aborted, bad versions promoted.",
+        ...(progress.retired.length
+          ? [`retired agents (stuck release): ${progress.retired.join(", ")}`]
+          : []),
+        ...(queue.length ? [`${queue.length} releases not run (every agent retired)`] : []),
+      ].join("\n"),
+    );
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,34 @@
+/**
+ * Reading and overriding an AgentRollout's canary analysis in a running sandbox, so one release
+ * can run under another tool's semantics: the controller reads the spec at every reconcile, so a
+ * merge patch before the release is all it takes.
+ */
+import { KINDS } from "../../src/controller/kube/cluster.ts";
+import type { AnalysisSpec } from "../../src/crd/agentRollout.ts";
+import type { Sandbox } from "../../src/sandbox/sandbox.ts";
+
+/** A JSON merge patch of `spec.strategy.canary.analysis`: `null` removes a field. */
+export type AnalysisPatch = Partial<Record<keyof AnalysisSpec, unknown>> & Record<string, unknown>;
+
+export async function analysisOf(sandbox: Sandbox, agent: string): Promise<AnalysisSpec> {
+  const { object } = await sandbox.rollout(agent);
+  const analysis = (object.spec as { strategy: { canary?: { analysis: AnalysisSpec } } }).strategy.canary
+    ?.analysis;
+  if (!analysis) throw new Error(`${agent} is not a canary agent`);
+  return analysis;
+}
+
+/** Merge-patches the agent's canary analysis and checks that every patched field reads back. */
+export async function setAnalysis(sandbox: Sandbox, agent: string, patch: AnalysisPatch): Promise<void> {
+  const { object } = await sandbox.rollout(agent);
+  const key = { namespace: object.metadata.namespace ?? "", name: agent };
+  await sandbox.cluster.patch(KINDS.agentRollout, key, {
+    spec: { strategy: { canary: { analysis: patch } } },
+  });
+  const now = (await analysisOf(sandbox, agent)) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(patch)) {
+    const stuck = value === null ? !(field in now) : JSON.stringify(now[field]) === JSON.stringify(value);
+    if (!stuck)
+      throw new Error(`analysis patch of ${field} did not stick on ${agent}: ${JSON.stringify(now)}`);
+  }
+}
