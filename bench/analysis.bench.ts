@@ -175,6 +175,7 @@ async function main(): Promise<void> {
         "TO 100% = first status sample (every 500 ms) with canary weight > 0 → 100% on one version (stable after an",
         "abort, the new version after a promotion); PROMOTE = the same over promoted releases. CANARY FAILED / SERVED =",
         "requests answered by the canary version until then. WRONG: good versions aborted, bad versions promoted.",
+        "FAILED CHECKS = failed measurements by metric (from the status, sampled every 500 ms).",
         ...(progress.retired.length
           ? [`retired agents (stuck release): ${progress.retired.join(", ")}`]
           : []),

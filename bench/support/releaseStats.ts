@@ -26,6 +26,8 @@ export interface ReleaseResult {
   canaryFailed: number;
   /** All requests answered by the canary version in that window. */
   canaryServed: number;
+  /** Failed measurements by metric name (as sampled from the status). */
+  failedChecks: Record<string, number>;
 }
 
 export interface ReleaseStatsRow {
@@ -44,6 +46,8 @@ export interface ReleaseStatsRow {
   canaryServed: number;
   /** Good: aborted (false aborts). Bad: promoted. */
   wrong: number;
+  /** Failed measurements by metric, summed over the cell's releases. */
+  failedChecks: Record<string, number>;
 }
 
 export interface StrategySummary {
@@ -62,7 +66,12 @@ const isGood = (kind: VersionKind) => kind === "good";
 export type RecordedRelease = Pick<
   ReleaseRecord,
   "step" | "outcome" | "samples" | "firstTrafficAt" | "abortedAt" | "outcomeAt"
->;
+> & { report: Pick<ReleaseRecord["report"], "analyses"> };
+
+function addCounts(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
+  for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
+  return into;
+}
 
 /**
  * A recorded release as a result: settled when traffic was all on one version (after an abort
@@ -88,7 +97,10 @@ export function releaseResultOf(record: RecordedRelease, strategy: string, kind:
     settledAt !== undefined && record.firstTrafficAt !== undefined
       ? settledAt - record.firstTrafficAt
       : undefined;
-  return { strategy, kind, outcome: record.outcome, settleMs, canaryFailed, canaryServed };
+  const failedChecks: Record<string, number> = {};
+  for (const entry of record.report.analyses ?? [])
+    if (entry.phase === "Failed") addCounts(failedChecks, { [entry.metric]: 1 });
+  return { strategy, kind, outcome: record.outcome, settleMs, canaryFailed, canaryServed, failedChecks };
 }
 
 function definedValues(values: Array<number | undefined>): number[] {
@@ -143,6 +155,7 @@ export function aggregateReleases(
           canaryFailed: cell.reduce((sum, result) => sum + result.canaryFailed, 0),
           canaryServed: cell.reduce((sum, result) => sum + result.canaryServed, 0),
           wrong: isGood(kind) ? count("aborted") : count("promoted"),
+          failedChecks: cell.reduce((sum, result) => addCounts(sum, result.failedChecks), {}),
         },
       ];
     }),
@@ -176,6 +189,11 @@ export function summarizeStrategies(
 export const secondsText = (ms: number | undefined) =>
   ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`;
 
+function checksText(checks: Record<string, number>): string {
+  const entries = Object.entries(checks).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length ? entries.map(([metric, count]) => `${metric} ${count}`).join(", ") : "-";
+}
+
 export function releaseStatsTable(rows: readonly ReleaseStatsRow[]): string {
   return table(
     [
@@ -190,6 +208,7 @@ export function releaseStatsTable(rows: readonly ReleaseStatsRow[]): string {
       "PROMOTE MEDIAN",
       "CANARY FAILED / SERVED",
       "WRONG",
+      "FAILED CHECKS",
     ],
     rows.map((row) => [
       row.strategy,
@@ -203,6 +222,7 @@ export function releaseStatsTable(rows: readonly ReleaseStatsRow[]): string {
       secondsText(row.medianPromoteMs),
       `${row.canaryFailed} / ${row.canaryServed}`,
       `${row.wrong}/${row.releases} ${isGood(row.kind) ? "false aborts" : "promoted"}`,
+      checksText(row.failedChecks),
     ]),
   );
 }

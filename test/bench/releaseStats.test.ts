@@ -19,6 +19,7 @@ const result = (overrides: Partial<ReleaseResult>): ReleaseResult => ({
   settleMs: 10_000,
   canaryFailed: 0,
   canaryServed: 100,
+  failedChecks: {},
   ...overrides,
 });
 
@@ -38,6 +39,13 @@ describe("releaseResultOf", () => {
       firstTrafficAt: 1000,
       outcomeAt: 4000,
       abortedAt: 4500,
+      report: {
+        analyses: [
+          { t: 2000, metric: "error-rate", phase: "Failed", value: 0.5 },
+          { t: 2000, metric: "latency-p95", phase: "Successful", value: 0.1 },
+          { t: 3000, metric: "error-rate", phase: "Failed", value: 0.6 },
+        ],
+      },
       samples: [
         sample(900, "1.0.0", false), // stable's failure: not the canary's
         sample(1100, "2.0.0-bad5"),
@@ -53,6 +61,7 @@ describe("releaseResultOf", () => {
       settleMs: 3500,
       canaryFailed: 2,
       canaryServed: 3,
+      failedChecks: { "error-rate": 2 },
     });
   });
 
@@ -61,6 +70,7 @@ describe("releaseResultOf", () => {
       step: { agent: "a", version: "2.0.0", expect: "promoted" as const },
       firstTrafficAt: 1000,
       samples: [sample(1500, "2.0.0"), sample(9000, "2.0.0", false)],
+      report: { analyses: [] },
     };
     expect(releaseResultOf({ ...base, outcome: "promoted", outcomeAt: 8000 }, "ours", "good")).toMatchObject({
       settleMs: 7000,
@@ -81,8 +91,22 @@ describe("aggregateReleases", () => {
     result({ settleMs: 10_000 }),
     result({ settleMs: 20_000, canaryFailed: 1 }),
     result({ outcome: "aborted", settleMs: 4000, canaryFailed: 1, canaryServed: 30 }),
-    result({ kind: "bad5", outcome: "aborted", settleMs: 6000, canaryFailed: 3, canaryServed: 40 }),
-    result({ kind: "bad5", outcome: "promoted", settleMs: 18_000, canaryFailed: 9, canaryServed: 200 }),
+    result({
+      kind: "bad5",
+      outcome: "aborted",
+      settleMs: 6000,
+      canaryFailed: 3,
+      canaryServed: 40,
+      failedChecks: { "error-rate": 2 },
+    }),
+    result({
+      kind: "bad5",
+      outcome: "promoted",
+      settleMs: 18_000,
+      canaryFailed: 9,
+      canaryServed: 200,
+      failedChecks: { "error-rate": 1, "latency-p95": 1 },
+    }),
     result({ kind: "bad5", outcome: "timed out", settleMs: undefined, canaryFailed: 2, canaryServed: 10 }),
   ];
 
@@ -101,6 +125,7 @@ describe("aggregateReleases", () => {
         canaryFailed: 2,
         canaryServed: 230,
         wrong: 1,
+        failedChecks: {},
       },
       {
         strategy: "ours",
@@ -115,6 +140,7 @@ describe("aggregateReleases", () => {
         canaryFailed: 14,
         canaryServed: 250,
         wrong: 1,
+        failedChecks: { "error-rate": 3, "latency-p95": 1 },
       },
       {
         strategy: "flagger-t1",
@@ -129,6 +155,7 @@ describe("aggregateReleases", () => {
         canaryFailed: 1,
         canaryServed: 20,
         wrong: 1,
+        failedChecks: {},
       },
     ]);
   });
@@ -138,9 +165,9 @@ describe("aggregateReleases", () => {
     const lines = releaseStatsTable(aggregateReleases(results, ["ours"])).split("\n");
     expect(lines).toHaveLength(2 + 3);
     expect(lines[2]).toMatch(
-      /^ours\s+good\s+3\s+2\s+1\s+0\s+10\.0 s\s+20\.0 s\s+15\.0 s\s+2 \/ 230\s+1\/3 false aborts$/,
+      /^ours\s+good\s+3\s+2\s+1\s+0\s+10\.0 s\s+20\.0 s\s+15\.0 s\s+2 \/ 230\s+1\/3 false aborts\s+-$/,
     );
-    expect(lines[3]).toMatch(/1\/3 promoted$/);
+    expect(lines[3]).toMatch(/1\/3 promoted\s+error-rate 3, latency-p95 1$/);
   });
 
   it("sums false aborts over good releases and promotions over bad ones per strategy", () => {
