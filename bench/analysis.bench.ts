@@ -11,6 +11,8 @@
  * kind so all strategies meet the same machine, writes its strategy's analysis into its
  * AgentRollout and releases under `--rate` req/s of its own through HAProxy. Per release:
  * first canary traffic → 100% on one version, the outcome, the failed requests the canary served.
+ * The analysis queries select a track, not a pod, so an agent waits out the analysis window
+ * between two releases: each release is judged on its own canary's requests only.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -18,7 +20,7 @@ import type { AnalysisSpec } from "../src/crd/agentRollout.ts";
 import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.ts";
 import { runRelease } from "../src/sandbox/scenarios/releaseRun.ts";
 import { waitUntilSettled } from "../src/sandbox/scenarios/run.ts";
-import { analysisOf, setAnalysis } from "./support/analysis.ts";
+import { analysisOf, analysisWindowSeconds, setAnalysis } from "./support/analysis.ts";
 import { canaryFleet, copyId } from "./support/canaryFleet.ts";
 import {
   aggregateReleases,
@@ -42,6 +44,7 @@ const { values: args } = parseArgs({
     noise: { type: "string", default: "0.5" },
     "base-latency-ms": { type: "string", default: "100" },
     "timeout-s": { type: "string", default: "180" },
+    "quiet-margin-s": { type: "string", default: "5" },
     strategies: { type: "string", default: STRATEGIES.join(",") },
     kinds: { type: "string", default: VERSION_KINDS.join(",") },
     json: { type: "string" },
@@ -49,13 +52,14 @@ const { values: args } = parseArgs({
 });
 
 const RELEASES = Number(args.releases ?? (args.quick ? 1 : 20));
-const CONCURRENCY = Number(args.concurrency ?? 20);
+const CONCURRENCY = Number(args.concurrency ?? (args.quick ? 20 : 30));
 const TIME_SCALE = Number(args["time-scale"]);
 const RATE = Number(args.rate);
 /** Percent of records every version fails at random, stable and good canaries alike. */
 const NOISE = args.noise;
 const BASE_LATENCY_MS = args["base-latency-ms"];
 const TIMEOUT_MS = Number(args["timeout-s"]) * 1000;
+const QUIET_MARGIN_MS = Number(args["quiet-margin-s"]) * 1000;
 const STRATEGY_LIST = args.strategies.split(",") as StrategyName[];
 const KIND_LIST = args.kinds.split(",") as VersionKind[];
 
@@ -84,11 +88,35 @@ function jobsOf(): Job[] {
 let versionCounter = 0;
 const versionOf = (kind: VersionKind) => `2.${++versionCounter}.0${KIND_MARKERS[kind]}-noise${NOISE}`;
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Between two releases of one agent: until the idle track has no pods, then the analysis window
+ * and a margin, so the next release's analysis sees only its own canary (analysisWindowSeconds).
+ * Idle agents cost little (no load between releases), so this costs time, not CPU.
+ */
+async function quietPeriod(sandbox: Sandbox, agent: string, windowMs: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { status } = await sandbox.rollout(agent);
+    const idle = sandbox.kubelet.pods(agent).filter((pod) => pod.spec.track !== status.activeTrack);
+    if (idle.length === 0 || Date.now() > deadline) break;
+    await sleep(250);
+  }
+  await sleep(windowMs + QUIET_MARGIN_MS);
+}
+
 /**
  * Never recorded: after a bad version was promoted, a good one goes out with an analysis that
  * cannot fail, so the next release starts from a stable with only the noise again.
  */
-async function resetStable(sandbox: Sandbox, agent: string, rendered: AnalysisSpec): Promise<boolean> {
+async function resetStable(
+  sandbox: Sandbox,
+  agent: string,
+  rendered: AnalysisSpec,
+  windowMs: number,
+): Promise<boolean> {
+  await quietPeriod(sandbox, agent, windowMs);
   await setAnalysis(sandbox, agent, {
     ...analysisPatchFor("argo", rendered, TIME_SCALE),
     failureLimit: 1000,
@@ -111,7 +139,9 @@ interface Progress {
 /** One agent's loop: take the next job, set its analysis, release, record; retire on a stuck release. */
 async function worker(sandbox: Sandbox, agent: string, queue: Job[], progress: Progress): Promise<void> {
   const rendered = await analysisOf(sandbox, agent);
-  for (let job = queue.shift(); job; job = queue.shift()) {
+  const windowMs = analysisWindowSeconds(rendered) * 1000;
+  for (let job = queue.shift(), first = true; job; job = queue.shift(), first = false) {
+    if (!first) await quietPeriod(sandbox, agent, windowMs);
     await setAnalysis(sandbox, agent, analysisPatchFor(job.strategy, rendered, TIME_SCALE));
     const version = versionOf(job.kind);
     const record = await runRelease(
@@ -128,7 +158,7 @@ async function worker(sandbox: Sandbox, agent: string, queue: Job[], progress: P
     );
     const stuck = result.outcome === "timed out";
     const badStable = result.outcome === "promoted" && job.kind !== "good";
-    if (stuck || (badStable && !(await resetStable(sandbox, agent, rendered)))) {
+    if (stuck || (badStable && !(await resetStable(sandbox, agent, rendered, windowMs)))) {
       // A release that never settled leaves the agent mid-release: it takes no more jobs.
       progress.retired.push(agent);
       console.error(`${agent} retired (${stuck ? "release timed out" : "reset release failed"})`);
@@ -165,6 +195,7 @@ async function main(): Promise<void> {
       [
         `bench:analysis · ${progress.results.length} releases (${RELEASES} per strategy × version) on ${CONCURRENCY} copies of the dev stack's ${template}` +
           ` · timings ${TIME_SCALE}× faster · ${RATE} req/s per release · noise ${NOISE}% · ${wallSeconds.toFixed(0)} s wall (${((Date.now() - readyAt) / 1000).toFixed(0)} s releasing)`,
+        `between two releases of one agent: its idle track empty, then the analysis window (${analysisWindowSeconds(rendered)} s) + ${QUIET_MARGIN_MS / 1000} s`,
         `ours: interval ${rendered.intervalSeconds} s, count ${rendered.count}, failureLimit ${rendered.failureLimit}` +
           ` (as rendered, compressed); thresholds: ${rendered.metrics.map((metric) => `${metric.name} ${metric.condition} ${metric.threshold}`).join(", ")}`,
         "",

@@ -32,3 +32,19 @@ export async function setAnalysis(sandbox: Sandbox, agent: string, patch: Analys
       throw new Error(`analysis patch of ${field} did not stick on ${agent}: ${JSON.stringify(now)}`);
   }
 }
+
+const RANGE_UNITS_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/**
+ * The longest range selector (`[60s]`, `[5m]`) in the analysis queries, in seconds: how long a
+ * track's earlier series stay in what the next analysis of that track reads. The queries select
+ * by track, not by pod or revision, so a release on a track within this time of the track's last
+ * pods also measures those pods (a bad canary just aborted, or the stable just replaced).
+ */
+export function analysisWindowSeconds(analysis: Pick<AnalysisSpec, "metrics">): number {
+  let longest = 0;
+  for (const metric of analysis.metrics)
+    for (const match of metric.query.matchAll(/\[(\d+)([smh])\]/g))
+      longest = Math.max(longest, Number(match[1]) * (RANGE_UNITS_SECONDS[match[2] ?? "s"] ?? 1));
+  return longest;
+}

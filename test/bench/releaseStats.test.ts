@@ -1,5 +1,6 @@
 /** The analysis benchmark's pure parts: known release records → known rows, and the strategy patches. */
 import { describe, expect, it } from "vitest";
+import { analysisWindowSeconds } from "../../bench/support/analysis.ts";
 import {
   aggregateReleases,
   type RecordedRelease,
@@ -223,5 +224,18 @@ describe("analysisPatchFor", () => {
     });
     expect(analysisPatchFor("flagger-t5", rendered, 1000)).toMatchObject({ intervalSeconds: 1 });
     expect(analysisPatchFor("argo", rendered, 10)).toEqual({ ...plain, evidence: null, failureLimit: 0 });
+  });
+});
+
+describe("analysisWindowSeconds", () => {
+  const metric = (query: string) => ({ name: "m", query, condition: "<=" as const, threshold: 1 });
+
+  it("is the longest range selector of the queries", () => {
+    expect(
+      analysisWindowSeconds({
+        metrics: [metric("sum(rate(a[60s])) / sum(rate(b[90s]))"), metric("min(q)"), metric("rate(c[2m])")],
+      }),
+    ).toBe(120);
+    expect(analysisWindowSeconds({ metrics: [metric("min(q)")] })).toBe(0);
   });
 });
