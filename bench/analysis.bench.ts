@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     "base-latency-ms": { type: "string", default: "100" },
     "timeout-s": { type: "string", default: "180" },
     "quiet-margin-s": { type: "string", default: "5" },
+    "stall-s": { type: "string", default: "30" },
     strategies: { type: "string", default: STRATEGIES.join(",") },
     kinds: { type: "string", default: VERSION_KINDS.join(",") },
     json: { type: "string" },
@@ -60,6 +61,7 @@ const NOISE = args.noise;
 const BASE_LATENCY_MS = args["base-latency-ms"];
 const TIMEOUT_MS = Number(args["timeout-s"]) * 1000;
 const QUIET_MARGIN_MS = Number(args["quiet-margin-s"]) * 1000;
+const STALL_MS = Number(args["stall-s"]) * 1000;
 const STRATEGY_LIST = args.strategies.split(",") as StrategyName[];
 const KIND_LIST = args.kinds.split(",") as VersionKind[];
 
@@ -134,6 +136,47 @@ interface Progress {
   total: number;
   results: ReleaseResult[];
   retired: string[];
+  /** Agents releasing now, and what their status last read. */
+  inFlight: Map<string, string>;
+  /** When any releasing agent's status last changed. */
+  lastChangeAt: number;
+  /** Agents whose release was in flight across a controller restart: their results are left out. */
+  disturbed: Set<string>;
+  restarts: number;
+  left: number;
+}
+
+/** Notes a release's status tick; any change means the controller is making progress. */
+function noteTick(progress: Progress, agent: string, status: unknown): void {
+  const key = JSON.stringify(status);
+  if (progress.inFlight.get(agent) !== key) progress.lastChangeAt = Date.now();
+  progress.inFlight.set(agent, key);
+}
+
+/**
+ * The controller went silent mid-run on this machine (no log line, no status write, process
+ * alive) after a few hundred releases; the watchdog restarts it when no releasing agent's status
+ * changed for `stallMs` (status changes every analysis interval while a release runs), and the
+ * releases in flight then are left out of the tables.
+ */
+function startWatchdog(sandbox: Sandbox, progress: Progress, stallMs: number): () => void {
+  let restarting = false;
+  const timer = setInterval(() => {
+    if (restarting || progress.inFlight.size === 0 || Date.now() - progress.lastChangeAt < stallMs) return;
+    restarting = true;
+    for (const agent of progress.inFlight.keys()) progress.disturbed.add(agent);
+    void (async () => {
+      const tail = await sandbox.controller.process.logTail(1);
+      console.error(
+        `controller stalled (${progress.inFlight.size} releases in flight, last log: ${tail.slice(0, 160)}); restarting`,
+      );
+      await sandbox.restartController({ crash: true, downMs: 1000 });
+      progress.restarts += 1;
+      progress.lastChangeAt = Date.now();
+      restarting = false;
+    })();
+  }, 2000);
+  return () => clearInterval(timer);
 }
 
 /** One agent's loop: take the next job, set its analysis, release, record; retire on a stuck release. */
@@ -144,17 +187,25 @@ async function worker(sandbox: Sandbox, agent: string, queue: Job[], progress: P
     if (!first) await quietPeriod(sandbox, agent, windowMs);
     await setAnalysis(sandbox, agent, analysisPatchFor(job.strategy, rendered, TIME_SCALE));
     const version = versionOf(job.kind);
+    progress.disturbed.delete(agent);
     const record = await runRelease(
       sandbox,
       { agent, version, expect: job.kind === "good" ? "promoted" : "aborted" },
-      { ratePerSecond: RATE, timeoutMs: TIMEOUT_MS },
+      {
+        ratePerSecond: RATE,
+        timeoutMs: TIMEOUT_MS,
+        onTick: (tick) => noteTick(progress, agent, tick.status),
+      },
     );
+    progress.inFlight.delete(agent);
     const result = releaseResultOf(record, job.strategy, job.kind);
-    progress.results.push(result);
+    if (progress.disturbed.has(agent)) progress.left += 1;
+    else progress.results.push(result);
     progress.done += 1;
     console.error(
       `[${progress.done}/${progress.total}] ${job.strategy} ${job.kind} ${agent} ${version}: ${result.outcome}` +
-        ` after ${((result.settleMs ?? Number.NaN) / 1000).toFixed(1)} s, canary failed ${result.canaryFailed}/${result.canaryServed}`,
+        ` after ${((result.settleMs ?? Number.NaN) / 1000).toFixed(1)} s, canary failed ${result.canaryFailed}/${result.canaryServed}` +
+        (progress.disturbed.has(agent) ? " (across a controller restart: left out)" : ""),
     );
     const stuck = result.outcome === "timed out";
     const badStable = result.outcome === "promoted" && job.kind !== "good";
@@ -182,13 +233,25 @@ async function main(): Promise<void> {
     agentEnv: { BASE_LATENCY_MS },
   });
   const queue = jobsOf();
-  const progress: Progress = { done: 0, total: queue.length, results: [], retired: [] };
+  const progress: Progress = {
+    done: 0,
+    total: queue.length,
+    results: [],
+    retired: [],
+    inFlight: new Map(),
+    lastChangeAt: Date.now(),
+    disturbed: new Set(),
+    restarts: 0,
+    left: 0,
+  };
   try {
     await waitUntilSettled(sandbox, agents, 180_000);
     const rendered = await analysisOf(sandbox, agents[0] ?? template);
     const readyAt = Date.now();
     console.error(`sandbox up in ${((readyAt - started) / 1000).toFixed(0)} s; ${queue.length} releases`);
+    const stopWatchdog = startWatchdog(sandbox, progress, STALL_MS);
     await Promise.all(agents.map((agent) => worker(sandbox, agent, queue, progress)));
+    stopWatchdog();
     const wallSeconds = (Date.now() - started) / 1000;
     if (args.json) writeFileSync(args.json, JSON.stringify(progress.results, null, 2));
     console.log(
@@ -207,6 +270,11 @@ async function main(): Promise<void> {
         "abort, the new version after a promotion); PROMOTE = the same over promoted releases. CANARY FAILED / SERVED =",
         "requests answered by the canary version until then. WRONG: good versions aborted, bad versions promoted.",
         "FAILED CHECKS = failed measurements by metric (from the status, sampled every 500 ms).",
+        ...(progress.restarts
+          ? [
+              `controller restarts after a stall: ${progress.restarts}; releases left out (in flight then): ${progress.left}`,
+            ]
+          : []),
         ...(progress.retired.length
           ? [`retired agents (stuck release): ${progress.retired.join(", ")}`]
           : []),
