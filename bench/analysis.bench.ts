@@ -154,10 +154,10 @@ function noteTick(progress: Progress, agent: string, status: unknown): void {
 }
 
 /**
- * The controller went silent mid-run on this machine (no log line, no status write, process
- * alive) after a few hundred releases; the watchdog restarts it when no releasing agent's status
- * changed for `stallMs` (status changes every analysis interval while a release runs), and the
- * releases in flight then are left out of the tables.
+ * A safety net: when no releasing agent's status changed for `stallMs` (it changes every analysis
+ * interval while a release runs), the controller is restarted and the releases in flight then are
+ * left out of the tables. (The stalls first seen here were the sandbox kubelet's Deployment watch
+ * ending after 5–10 min, fixed in the kubelet; a restart does not help with such a stall.)
  */
 function startWatchdog(sandbox: Sandbox, progress: Progress, stallMs: number): () => void {
   let restarting = false;
