@@ -205,9 +205,15 @@ describe("analysisPatchFor", () => {
     inconclusiveLimit: 3,
     noData: "inconclusive",
     metrics: [{ name: "error-rate", query: "q", condition: "<=", threshold: 0.01 }],
-    // A field a newer render may add: ours keeps it, the others drop it.
-    evidence: { alpha: 0.05 },
-  } as AnalysisSpec & { evidence: unknown };
+    // The evidence analysis: ours keeps it, the others drop it.
+    evidence: {
+      lookIntervalSeconds: 1,
+      confidence: 0.95,
+      maxErrorRate: 0.01,
+      maxErrorRateOverStable: 0.005,
+      maxSlowShareOverStable: 0.05,
+    },
+  } satisfies AnalysisSpec;
 
   it("keeps ours as rendered and maps Flagger's interval and threshold and Argo's failureLimit", () => {
     expect(analysisPatchFor("ours", rendered, 10)).toEqual(rendered);
