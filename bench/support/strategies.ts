@@ -16,9 +16,11 @@
  *               Conditions and Failure Limit"); measured at our interval. Argo's inconclusiveLimit
  *               (also 0) is left ours: a check without data pausing a release is not what is compared.
  *
- * Flagger and Argo judge each check on its own, so for them every analysis field the render adds
- * beyond the plain threshold fields below (evidence-based analysis, once rendered) is removed.
+ * Flagger and Argo judge each check by its value at each interval: for them the evidence analysis
+ * is removed and its guard rails (error rate, p95 latency) become value checks at the same
+ * thresholds, beside the rendered ones (data quality), as they would be written for those tools.
  */
+import { defaultAnalysisMetrics } from "../../src/contract/analysisQueries.ts";
 import type { AnalysisSpec } from "../../src/crd/agentRollout.ts";
 import type { AnalysisPatch } from "./analysis.ts";
 
@@ -84,5 +86,26 @@ export function analysisPatchFor(
 }
 
 function pickThresholdFields(rendered: AnalysisSpec): AnalysisPatch {
-  return Object.fromEntries(THRESHOLD_FIELDS.map((field) => [field, rendered[field]]));
+  return {
+    ...Object.fromEntries(THRESHOLD_FIELDS.map((field) => [field, rendered[field]])),
+    metrics: valueChecks(rendered),
+  };
+}
+
+/** The rendered value checks plus the evidence's guard rails as value checks (same thresholds). */
+export function valueChecks(rendered: AnalysisSpec): AnalysisSpec["metrics"] {
+  const evidence = rendered.evidence;
+  if (!evidence) return rendered.metrics;
+  const rails = defaultAnalysisMetrics({
+    intervalSeconds: rendered.intervalSeconds,
+    maxErrorRate: evidence.maxErrorRate,
+    maxLatencyP95Seconds: evidence.maxLatencyP95Seconds ?? Number.POSITIVE_INFINITY,
+    minDataQuality: 0,
+  }).filter(
+    (check) =>
+      check.name === "error-rate" ||
+      (check.name === "latency-p95" && evidence.maxLatencyP95Seconds !== undefined),
+  );
+  const names = new Set(rendered.metrics.map((metric) => metric.name));
+  return [...rails.filter((rail) => !names.has(rail.name)), ...rendered.metrics];
 }

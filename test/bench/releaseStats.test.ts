@@ -204,7 +204,7 @@ describe("analysisPatchFor", () => {
     failureLimit: 1,
     inconclusiveLimit: 3,
     noData: "inconclusive",
-    metrics: [{ name: "error-rate", query: "q", condition: "<=", threshold: 0.01 }],
+    metrics: [{ name: "data-quality", query: "q", condition: ">=", threshold: 0.95 }],
     // The evidence analysis: ours keeps it, the others drop it.
     evidence: {
       lookIntervalSeconds: 1,
@@ -218,8 +218,14 @@ describe("analysisPatchFor", () => {
   it("keeps ours as rendered and maps Flagger's interval and threshold and Argo's failureLimit", () => {
     expect(analysisPatchFor("ours", rendered, 10)).toEqual(rendered);
     const { evidence: _evidence, ...plain } = rendered;
+    // The evidence's error-rate guard rail becomes a value check at the same threshold.
+    const metrics = [
+      expect.objectContaining({ name: "error-rate", condition: "<=", threshold: 0.01 }),
+      ...rendered.metrics,
+    ];
     expect(analysisPatchFor("flagger-t1", rendered, 10)).toEqual({
       ...plain,
+      metrics,
       evidence: null,
       intervalSeconds: 6,
       failureLimit: 0,
@@ -229,7 +235,12 @@ describe("analysisPatchFor", () => {
       failureLimit: 4,
     });
     expect(analysisPatchFor("flagger-t5", rendered, 1000)).toMatchObject({ intervalSeconds: 1 });
-    expect(analysisPatchFor("argo", rendered, 10)).toEqual({ ...plain, evidence: null, failureLimit: 0 });
+    expect(analysisPatchFor("argo", rendered, 10)).toEqual({
+      ...plain,
+      metrics,
+      evidence: null,
+      failureLimit: 0,
+    });
   });
 });
 
