@@ -3,18 +3,9 @@
  * the records processed and failed and the latency bucket counts over the window come out as the
  * synthetic series were built, summed over the track's pods and blind to every other series.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { evidenceQueries, evidenceWindow, renderQuery } from "../../src/contract/analysisQueries.ts";
-
-interface Series {
-  series: string;
-  values: string;
-}
+import { promqlExprTest, type Series } from "./support/promqlTest.ts";
 
 const labels = (track: string, pod: string, agent = "ingest") =>
   `namespace="data-processing",agent="${agent}",track="${track}",pod="${pod}"`;
@@ -41,20 +32,8 @@ function pod(
 }
 
 function promtool(inputs: Series[], expectations: unknown[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "agent-fleet-evidence-"));
-  writeFileSync(join(dir, "rules.yaml"), "groups: []\n");
-  writeFileSync(
-    join(dir, "test.yaml"),
-    stringify({
-      rule_files: ["rules.yaml"],
-      evaluation_interval: "1m",
-      tests: [{ interval: "1m", input_series: inputs, promql_expr_test: expectations }],
-    }),
-  );
-  const result = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
-  rmSync(dir, { recursive: true, force: true });
-  expect(result.error, "promtool missing: run scripts/install-system-deps.sh").toBeUndefined();
-  return `${result.status} ${result.stdout}${result.stderr}`;
+  const { status, output } = promqlExprTest(inputs, expectations);
+  return `${status} ${output}`;
 }
 
 const track = (name: string) => ({ namespace: "data-processing", agent: "ingest", track: name });

@@ -2,14 +2,10 @@
  * The analysis templates evaluated by the real Prometheus engine (`promtool test rules`): each
  * query reads only the track under test and computes what its name says.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { defaultAnalysisMetrics, renderQuery } from "../../src/contract/analysisQueries.ts";
 import { analysis } from "./support/fixtures.ts";
+import { promqlExprTest } from "./support/promqlTest.ts";
 
 const labels = (track: string, pod: string) =>
   `namespace="data-processing",agent="ingest",track="${track}",pod="${pod}"`;
@@ -50,20 +46,8 @@ describe("analysis PromQL templates", () => {
       { expr: query("latency-p95"), eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.75 }] },
       { expr: query("data-quality"), eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.97 }] },
     ];
-    const dir = mkdtempSync(join(tmpdir(), "agent-fleet-analysis-"));
-    writeFileSync(join(dir, "rules.yaml"), "groups: []\n");
-    writeFileSync(
-      join(dir, "test.yaml"),
-      stringify({
-        rule_files: ["rules.yaml"],
-        evaluation_interval: "1m",
-        tests: [{ interval: "1m", input_series: inputs, promql_expr_test: expectations }],
-      }),
-    );
-    const result = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
-    rmSync(dir, { recursive: true, force: true });
-    expect(result.error, "promtool missing: run scripts/install-system-deps.sh").toBeUndefined();
-    expect(`${result.stdout}${result.stderr}`).toContain("SUCCESS");
+    const result = promqlExprTest(inputs, expectations);
+    expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });
 
