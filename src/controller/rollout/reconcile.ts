@@ -5,7 +5,7 @@
  * exactly what this pass decided.
  */
 import type { Logger } from "pino";
-import { AGENT_ROLLOUT_API_VERSION, type Track } from "../../contract/agentRollout.ts";
+import { AGENT_ROLLOUT_API_VERSION, TRACKS } from "../../contract/agentRollout.ts";
 import { trackName } from "../../contract/names.ts";
 import {
   type AgentRolloutStatus,
@@ -123,7 +123,7 @@ function buildContext(
 }
 
 function observeTracks(deps: ReconcileDependencies, context: ReconcileContext): void {
-  for (const track of ["blue", "green"] as Track[]) {
+  for (const track of TRACKS) {
     context.tracks[track] = observeTrack(
       deps.lookupDeployment(context.key.namespace, trackName(context.spec.agent, track)),
     );

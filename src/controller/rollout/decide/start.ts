@@ -3,6 +3,7 @@
  * Pulumi asks for (start, supersede or cancel). Pure edits of the status draft plus the Events
  * and audit decisions they cause; the pipeline in reconcile.ts applies the results.
  */
+import { FIRST_TRACK } from "../../../contract/agentRollout.ts";
 import { isoTime } from "../../clock.ts";
 import { setCondition } from "../conditions.ts";
 import { decide, emit, type ReconcileContext } from "../context.ts";
@@ -11,7 +12,7 @@ import { clearRelease, freshAnalysis } from "./releaseState.ts";
 
 export function initialize(context: ReconcileContext): void {
   if (context.status.activeTrack) return;
-  context.status.activeTrack = "blue";
+  context.status.activeTrack = FIRST_TRACK;
   context.status.stableRevision = context.desiredRevision;
   decide(context, {
     decision: "initialize",
