@@ -17,13 +17,12 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { KINDS } from "../src/controller/kube/cluster.ts";
-import type { AnalysisSpec } from "../src/crd/agentRollout.ts";
 import type { RequestSample } from "../src/sandbox/infra/load.ts";
 import { type Sandbox, startSandbox } from "../src/sandbox/sandbox.ts";
 import { type ReleaseRecord, runRelease } from "../src/sandbox/scenarios/releaseRun.ts";
 import { waitUntilSettled } from "../src/sandbox/scenarios/run.ts";
 import { table } from "../src/text/table.ts";
+import { analysisOf, setAnalysis } from "./support/analysis.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -115,26 +114,6 @@ interface BadCanaryRun {
   failedTotal: number;
 }
 
-async function analysisOf(sandbox: Sandbox, agent: string): Promise<AnalysisSpec> {
-  const { object } = await sandbox.rollout(agent);
-  const analysis = (object.spec as { strategy: { canary?: { analysis: AnalysisSpec } } }).strategy.canary
-    ?.analysis;
-  if (!analysis) throw new Error(`${agent} is not a canary agent`);
-  return analysis;
-}
-
-async function setAnalysis(sandbox: Sandbox, agent: string, intervalSeconds: number, failureLimit: number) {
-  const { object } = await sandbox.rollout(agent);
-  const key = { namespace: object.metadata.namespace ?? "", name: agent };
-  await sandbox.cluster.patch(KINDS.agentRollout, key, {
-    spec: { strategy: { canary: { analysis: { intervalSeconds, failureLimit } } } },
-  });
-  const now = await analysisOf(sandbox, agent);
-  if (now.intervalSeconds !== intervalSeconds || now.failureLimit !== failureLimit) {
-    throw new Error(`analysis patch did not stick: ${JSON.stringify(now)}`);
-  }
-}
-
 function span(samples: readonly RequestSample[]): number | undefined {
   if (samples.length === 0) return undefined;
   let first = Number.POSITIVE_INFINITY;
@@ -152,7 +131,7 @@ async function badCanary(
   version: string,
   analysis: { intervalSeconds: number; failureLimit: number },
 ): Promise<BadCanaryRun> {
-  await setAnalysis(sandbox, "ingest", analysis.intervalSeconds, analysis.failureLimit);
+  await setAnalysis(sandbox, "ingest", analysis);
   const sampler = sampleProcess(sandbox.controller.process.pid);
   const record = await runRelease(
     sandbox,
@@ -213,7 +192,10 @@ async function main(): Promise<void> {
         }),
       );
     }
-    await setAnalysis(sandbox, "ingest", ours.intervalSeconds, ours.failureLimit);
+    await setAnalysis(sandbox, "ingest", {
+      intervalSeconds: ours.intervalSeconds,
+      failureLimit: ours.failureLimit,
+    });
 
     const blueGreenUse = sampleProcess(sandbox.controller.process.pid);
     const blueGreen = await runRelease(

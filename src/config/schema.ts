@@ -86,6 +86,50 @@ export const analysisSchema = z.strictObject({
   maxLatencyP95Seconds: z.number().positive().default(1),
   /** @default 0.95 */
   minDataQuality: ratio.default(0.95),
+  /**
+   * Confidence of every evidence verdict (docs/canary-analysis.md), valid at every look at once:
+   * each check wrongly fails or passes a release with probability at most 1 − confidence.
+   * @default 0.95
+   */
+  confidence: z
+    .number()
+    .min(0.5, { error: "is below 0.5 (a confidence is between 0.5 and 0.9999, e.g. 0.95)" })
+    .max(0.9999, {
+      error:
+        "is above 0.9999 (a confidence is between 0.5 and 0.9999, e.g. 0.95): 1 would need infinitely many records",
+    })
+    .default(0.95),
+  /**
+   * How much the canary's error rate may exceed the stable track's in the same window (0.005: half
+   * a percentage point) before it fails, even while under `maxErrorRate`.
+   * @default 0.005
+   */
+  maxErrorRateOverStable: z
+    .number()
+    .min(0, { error: "is below 0 (a margin is between 0 and 1)" })
+    .lt(1, { error: "must be below 1 (a margin is a share of records)" })
+    .default(0.005),
+  /**
+   * How much larger the canary's share of records slower than the stable's p95 may be than the
+   * stable's own (≈ 5 %): 0.05 lets the canary's p90 reach, not pass, the stable's p95.
+   * @default 0.05
+   */
+  maxSlowShareOverStable: z
+    .number()
+    .min(0, { error: "is below 0 (a margin is between 0 and 1)" })
+    .lt(1, { error: "must be below 1 (a margin is a share of records)" })
+    .default(0.05),
+  /**
+   * Records each track must count before any verdict may be Successful. Omitted: the fewest that
+   * can show the error rate below `maxErrorRate` at `confidence` with no failure at all (445 for
+   * the defaults), computed by the controller.
+   */
+  minRecords: positiveInt.optional(),
+  /**
+   * How often the controller looks at the evidence; a failure aborts at the first look that shows
+   * it. Omitted: `monitoring.scrapeInterval` (looking more often than Prometheus scrapes sees nothing new).
+   */
+  lookInterval: duration.optional(),
 });
 
 const rollingStrategySchema = z.strictObject({ type: z.literal("rolling") });

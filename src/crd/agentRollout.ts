@@ -16,6 +16,37 @@ export const analysisMetricSchema = z.object({
   threshold: z.number(),
 });
 
+/**
+ * The evidence analysis (docs/canary-analysis.md): record counts of the canary and the stable
+ * track over the same window, judged by anytime-valid confidence sequences at every look. Absent:
+ * only `metrics` are judged, on their values (the analysis before evidence).
+ */
+export const evidenceSpecSchema = z.object({
+  /**
+   * Seconds between looks at the evidence (the scrape interval): a failure is acted on at the
+   * first look that shows it, whatever `intervalSeconds` and the step's pause say.
+   */
+  lookIntervalSeconds: z.number().int().positive(),
+  // Inclusive bounds only: the structural schema's boolean `exclusiveMinimum` is not portable
+  // JSON Schema; the stack schema rejects 0 and 1 where they make no sense.
+  /** Confidence of every verdict, valid at every look at once (below 1). */
+  confidence: z.number().min(0.5).max(0.9999),
+  /** Guard rail: the canary's failed / processed must be shown at or below this. */
+  maxErrorRate: z.number().min(0).max(1),
+  /** How much the canary's error rate may exceed the stable's in the same window. */
+  maxErrorRateOverStable: z.number().min(0).max(1),
+  /** Guard rail on the canary's p95 latency (from its histogram). Absent: latency is not judged. */
+  maxLatencyP95Seconds: z.number().min(0).optional(),
+  /** How much larger the canary's share of records slower than the stable's p95 may be than the stable's. */
+  maxSlowShareOverStable: z.number().min(0).max(1),
+  /**
+   * Records each track must count before a verdict may be Successful. Absent: the fewest that can
+   * show the error rate below `maxErrorRate` at `confidence` with no failure at all (445 for 1 %
+   * at 95 %).
+   */
+  minRecords: z.number().int().positive().optional(),
+});
+
 export const analysisSpecSchema = z.object({
   intervalSeconds: z.number().int().positive(),
   /** Successful measurements needed before a step passes. */
@@ -25,6 +56,7 @@ export const analysisSpecSchema = z.object({
   /** An empty query result is never a success. */
   noData: z.enum(["inconclusive", "failure"]),
   metrics: z.array(analysisMetricSchema).min(1),
+  evidence: evidenceSpecSchema.optional(),
 });
 
 export const canaryStepSpecSchema = z.object({
@@ -114,12 +146,33 @@ export const conditionSchema = z.object({
   lastTransitionTime: z.string(),
 });
 
+/** Why an evidence measurement is Inconclusive: only `NotEnoughEvidence` is not counted against `inconclusiveLimit`. */
+export const INCONCLUSIVE_REASONS = [
+  "NotEnoughEvidence",
+  "NoData",
+  "QueryFailed",
+  "ProviderUnavailable",
+] as const;
+
 export const measurementSchema = z.object({
   metric: z.string(),
   phase: z.enum(["Successful", "Failed", "Inconclusive"]),
   value: z.number().optional(),
   message: z.string().optional(),
   at: z.string(),
+  /** Evidence checks: why the measurement is Inconclusive. */
+  inconclusiveReason: z.enum(INCONCLUSIVE_REASONS).optional(),
+  /** Evidence checks: records behind the verdict per track (stable absent without a comparison). */
+  samples: z.object({ canary: z.number(), stable: z.number().optional() }).optional(),
+  /** Evidence checks: the canary's rate (failed, or slower than the limit) and the stable's. */
+  canaryValue: z.number().optional(),
+  stableValue: z.number().optional(),
+  /** Evidence checks: the quantity held to `limit` (a rate, or canary − stable) and its interval. */
+  statistic: z.number().optional(),
+  limit: z.number().optional(),
+  interval: z.object({ lower: z.number(), upper: z.number() }).optional(),
+  /** Evidence checks: the interval's confidence, valid at every look. */
+  confidence: z.number().optional(),
 });
 
 export const ACTION_OUTCOMES = ["Applied", "Refused", "Superseded"] as const;
@@ -153,6 +206,16 @@ export const agentRolloutStatusSchema = z.object({
   currentStepIndex: z.number().int().min(0).optional(),
   /** When the current step's traffic (or the whole idle track) was in place; analysis and pauses count from it. */
   stepStartedAt: z.string().optional(),
+  /**
+   * When the release's first step was in place (a blue-green switch: when it switched): the
+   * evidence window counts from it, the same for every step, so evidence is cumulative.
+   */
+  analysisStartedAt: z.string().optional(),
+  /**
+   * `analysisStartedAt` on the wall clock: the evidence queries' window (`increase(…[w])`) is
+   * measured from it, since Prometheus keeps real time while the release clock may run faster.
+   */
+  analysisStartedWallAt: z.string().optional(),
   /** Traffic percent per track, as last verified by reading back from the router. */
   weights: z.object({ blue: z.number().int(), green: z.number().int() }).optional(),
   replicas: z.number().int().optional(),
@@ -166,6 +229,12 @@ export const agentRolloutStatusSchema = z.object({
       lastMeasurements: z.array(measurementSchema),
       /** When the last analysis tick ran; the next one is due an interval later. */
       lastRunAt: z.string().optional(),
+      /** When the evidence was last looked at; the next look is due `lookIntervalSeconds` later. */
+      lastLookAt: z.string().optional(),
+      /** The evidence's verdict at the last look: the final promotion and a switch need Successful. */
+      verdict: z.enum(["Successful", "Failed", "Inconclusive"]).optional(),
+      /** Why, at the last look (e.g. "not enough evidence yet: canary 120/445 records"). */
+      verdictReason: z.string().optional(),
     })
     .optional(),
   abortedRevision: z.string().optional(),
@@ -193,6 +262,7 @@ export const agentRolloutStatusSchema = z.object({
 
 export type AnalysisMetric = z.infer<typeof analysisMetricSchema>;
 export type AnalysisSpec = z.infer<typeof analysisSpecSchema>;
+export type EvidenceSpec = z.infer<typeof evidenceSpecSchema>;
 export type CanaryStepSpec = z.infer<typeof canaryStepSpecSchema>;
 export type TrafficSpec = z.infer<typeof trafficSpecSchema>;
 export type AgentRolloutSpec = z.infer<typeof agentRolloutSpecSchema>;

@@ -27,6 +27,10 @@ import { compressFleet } from "./timeScale.ts";
 export interface SandboxOptions {
   /** Stack whose rendered objects the sandbox runs. @default "dev" */
   stack?: string;
+  /** A fleet to run instead of a stack file's, e.g. a benchmark's many copies of one agent. */
+  fleet?: FleetConfig;
+  /** Extra env for every agent process, e.g. `BASE_LATENCY_MS`. @default {} */
+  agentEnv?: Record<string, string>;
   /** Release and alert timings run this many times faster. @default 10 */
   timeScale?: number;
   /** Pods per track of released agents (what an HPA would ask for). @default 2 */
@@ -134,7 +138,7 @@ async function releaseVersion(
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
-  const { fleet } = loadStack(options.stack ?? "dev");
+  const fleet = options.fleet ?? loadStack(options.stack ?? "dev").fleet;
   const rendered = renderFleet(compressFleet(fleet, options.timeScale ?? 10));
   const supervisor = await ProcessSupervisor.create({
     prefix: "agent-fleet-sandbox-",
@@ -160,7 +164,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     kubeApi = await startKubeApiServer();
     const cluster = new ClientNodeCluster(kubeConfigForServer(kubeApi.url));
     await applyObjects(cluster, rendered, options.replicas ?? 2);
-    kubelet = new SandboxKubelet({ cluster, supervisor, prometheus, gateway, namespaces, log });
+    kubelet = new SandboxKubelet({
+      cluster,
+      supervisor,
+      prometheus,
+      gateway,
+      namespaces,
+      log,
+      ...(options.agentEnv ? { agentEnv: options.agentEnv } : {}),
+    });
     await kubelet.start();
     const controllerOptions = {
       kubeApiUrl: kubeApi.url,

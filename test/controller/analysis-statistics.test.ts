@@ -7,12 +7,14 @@
 import { describe, expect, it } from "vitest";
 import { logMixtureMartingale } from "../../src/controller/analysis/statistics/confidenceSequence.ts";
 import {
+  combine,
   compareErrorRate,
   confidenceBounds,
   DEFAULT_POLICY,
   errorRateGuard,
   evidenceMinimum,
   judgeCanary,
+  promotionVerdict,
   recordsToClear,
   recordsToSeparate,
 } from "../../src/controller/analysis/statistics/index.ts";
@@ -173,5 +175,28 @@ describe("comparison with the stable track", () => {
     const { canary, stable } = minutes(10, 0.03, 0.03);
     expect(compareErrorRate(canary, stable, DEFAULT_POLICY).verdict).not.toBe("Failed");
     expect(judgeCanary({ canary, stable }).verdict).toBe("Failed");
+  });
+
+  it("guard rails prove, comparisons detect: a comparison short of stable records does not hold the verdict", () => {
+    // A 100 % step: the stable track gets no more traffic, its window stays under the minimum.
+    const canary = { processed: 1000, failed: 0 };
+    const stable = { processed: 330, failed: 0 };
+    const look = judgeCanary({ canary, stable });
+    expect(look.checks.map((check) => `${check.check} ${check.verdict}`)).toEqual([
+      "error-rate Successful",
+      "error-rate-vs-stable Inconclusive",
+    ]);
+    expect(look.verdict).toBe("Successful");
+    expect(combine(look.checks)).toBe("Inconclusive");
+    // The guard rail still has to prove the canary: short of canary records, nothing is Successful.
+    expect(judgeCanary({ canary: { processed: 300, failed: 0 }, stable }).verdict).toBe("Inconclusive");
+    // A comparison that fails still aborts, whatever the guard rail says.
+    expect(
+      promotionVerdict([
+        { check: "error-rate", verdict: "Successful" },
+        { check: "error-rate-vs-stable", verdict: "Failed" },
+      ]),
+    ).toBe("Failed");
+    expect(promotionVerdict([{ check: "error-rate-vs-stable", verdict: "Successful" }])).toBe("Inconclusive");
   });
 });

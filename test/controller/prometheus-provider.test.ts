@@ -71,6 +71,34 @@ describe("Prometheus provider", () => {
     expect(await client.isOnline()).toBe(true);
   });
 
+  it("answers every series of a vector query with its labels; no series (or only NaN) is NoData", async () => {
+    const series = (...pairs: Array<[string, string]>) => ({
+      code: 200,
+      body: {
+        status: "success",
+        data: {
+          resultType: "vector",
+          result: pairs.map(([le, value]) => ({ metric: { le }, value: [0, value] })),
+        },
+      },
+    });
+    const url = await prometheus((query) => {
+      if (query === "buckets") return series(["0.5", "10"], ["+Inf", "12"], ["1", "NaN"]);
+      if (query === "nan") return series(["+Inf", "NaN"]);
+      if (query === "scalar")
+        return { code: 200, body: { status: "success", data: { resultType: "scalar", result: [0, "1"] } } };
+      return vector();
+    });
+    const client = provider(url);
+    expect(await client.runVectorQuery("buckets")).toEqual([
+      { labels: { le: "0.5" }, value: 10 },
+      { labels: { le: "+Inf" }, value: 12 },
+    ]);
+    await expect(client.runVectorQuery("none")).rejects.toBeInstanceOf(NoDataError);
+    await expect(client.runVectorQuery("nan")).rejects.toBeInstanceOf(NoDataError);
+    await expect(client.runVectorQuery("scalar")).rejects.toBeInstanceOf(QueryRejectedError);
+  });
+
   it("retries 5xx with backoff, then opens the circuit and fails fast until it half-opens", async () => {
     let healthy = false;
     const url = await prometheus(() => (healthy ? vector(1) : { code: 503 }));

@@ -15,6 +15,7 @@ import {
   NoDataError,
   ProviderUnavailableError,
   QueryRejectedError,
+  type VectorSample,
 } from "./provider.ts";
 
 export interface PrometheusOptions {
@@ -56,6 +57,19 @@ function sampleValue(response: QueryResponse, query: string): number {
   return value;
 }
 
+function vectorSamples(response: QueryResponse, query: string): VectorSample[] {
+  const data = response.data;
+  if (!data) throw new QueryRejectedError(`no data section in the answer to ${query}`);
+  if (data.resultType !== "vector")
+    throw new QueryRejectedError(`result type ${data.resultType} for ${query}; expected vector`);
+  const series = data.result as Array<{ metric?: Record<string, string>; value: Sample }>;
+  const samples = series
+    .map((one) => ({ labels: one.metric ?? {}, value: Number(one.value?.[1]) }))
+    .filter((sample) => !Number.isNaN(sample.value));
+  if (samples.length === 0) throw new NoDataError(`no samples for ${query}`);
+  return samples;
+}
+
 /** "timed out", "ECONNREFUSED"…: the useful part of a fetch failure. */
 function networkDetail(error: unknown): string {
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
@@ -92,11 +106,20 @@ export class PrometheusProvider implements MetricProvider {
   }
 
   async runQuery(query: string): Promise<number> {
+    return this.guarded(async () => sampleValue(await this.queryOnce(query), query));
+  }
+
+  async runVectorQuery(query: string): Promise<VectorSample[]> {
+    return this.guarded(async () => vectorSamples(await this.queryOnce(query), query));
+  }
+
+  /** Retries transient failures and counts them on the circuit breaker. */
+  private async guarded<T>(attempt: () => Promise<T>): Promise<T> {
     const retry = this.options.retry ?? DEFAULT_RETRY;
     const unavailable = (error: unknown) => error instanceof ProviderUnavailableError;
     try {
       return await this.breaker.call(
-        () => withRetry(() => this.queryOnce(query), retry, { retryable: unavailable }),
+        () => withRetry(attempt, retry, { retryable: unavailable }),
         unavailable,
       );
     } catch (error) {
@@ -106,7 +129,7 @@ export class PrometheusProvider implements MetricProvider {
     }
   }
 
-  private async queryOnce(query: string): Promise<number> {
+  private async queryOnce(query: string): Promise<QueryResponse> {
     const url = `${this.options.url.replace(/\/$/, "")}/api/v1/query?${new URLSearchParams({ query })}`;
     let response: Response;
     try {
@@ -132,6 +155,6 @@ export class PrometheusProvider implements MetricProvider {
         `Prometheus rejected the query: ${body.error ?? `HTTP ${response.status}`}`,
       );
     }
-    return sampleValue(body, query);
+    return body;
   }
 }

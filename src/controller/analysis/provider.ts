@@ -1,5 +1,6 @@
 /**
- * The metric provider port (two methods, as Flagger's): `runQuery` answers one number or throws
+ * The metric provider port (Flagger's two methods plus a vector query): `runQuery` answers one
+ * number, `runVectorQuery` one sample per series (the latency buckets, one per `le`); both throw
  * one of three sentinel errors, so "no data" is never mistaken for a value and a dead provider is
  * never mistaken for a bad canary.
  */
@@ -19,9 +20,20 @@ export class ProviderUnavailableError extends Error {
   override readonly name = "ProviderUnavailableError";
 }
 
+/** One series of an instant vector: its labels and its value. */
+export interface VectorSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
 export interface MetricProvider {
   /** One scalar for the query; throws NoDataError, QueryRejectedError or ProviderUnavailableError. */
   runQuery(query: string): Promise<number>;
+  /**
+   * Every series of an instant-vector query (e.g. `sum by (le) (…)`); no series is a NoDataError,
+   * NaN samples are dropped. Throws as `runQuery`.
+   */
+  runVectorQuery(query: string): Promise<VectorSample[]>;
   /** Whether queries can be answered now (cheap; honours the circuit breaker). */
   isOnline(): Promise<boolean>;
 }

@@ -1,7 +1,7 @@
 /** Text views of an AgentRollout for `status` and `watch` (pure: object in, lines out). */
 
 import { otherTrack, type Track } from "../../contract/agentRollout.ts";
-import type { AgentRolloutSpec, AgentRolloutStatus } from "../../crd/agentRollout.ts";
+import type { AgentRolloutSpec, AgentRolloutStatus, Measurement } from "../../crd/agentRollout.ts";
 import type { KubeObject } from "../kube/cluster.ts";
 import { desiredReplicasOf } from "../rollout/tracks.ts";
 
@@ -38,13 +38,39 @@ function analysisLine(spec: AgentRolloutSpec | undefined, status: AgentRolloutSt
   const limits = config
     ? ` (need ${config.count}, fail after ${config.failureLimit}, pause after ${config.inconclusiveLimit})`
     : "";
-  const last = analysis.lastMeasurements
-    .map(
-      (m) =>
-        `${m.metric}=${m.value !== undefined ? Number(m.value.toPrecision(4)) : "n/a"} ${m.phase === "Successful" ? "✓" : m.phase === "Failed" ? "✗" : "?"}`,
-    )
-    .join("  ");
-  return `analysis  ${analysis.successes} passed, ${analysis.failures} failed, ${analysis.inconclusives} inconclusive${limits}${last ? `\n          last: ${last}` : ""}`;
+  const last = analysis.lastMeasurements.map(measurementText).join("  ");
+  const evidence = evidenceLine(config?.evidence !== undefined, analysis);
+  return `analysis  ${analysis.successes} passed, ${analysis.failures} failed, ${analysis.inconclusives} inconclusive${limits}${evidence}${last ? `\n          last: ${last}` : ""}`;
+}
+
+function percentText(value: number): string {
+  return `${Number((value * 100).toPrecision(3))}%`;
+}
+
+/**
+ * One measurement: its value and verdict; an evidence check also its records per track, the
+ * canary's rate against the stable's and, when Inconclusive, why (e.g. NotEnoughEvidence).
+ */
+function measurementText(m: Measurement): string {
+  const mark = m.phase === "Successful" ? "✓" : m.phase === "Failed" ? "✗" : "?";
+  const why = m.phase === "Inconclusive" && m.inconclusiveReason ? ` (${m.inconclusiveReason})` : "";
+  if (!m.samples) {
+    const value = m.value !== undefined ? Number(m.value.toPrecision(4)) : "n/a";
+    return `${m.metric}=${value} ${mark}${why}`;
+  }
+  const stable =
+    m.stableValue !== undefined && m.samples.stable !== undefined
+      ? ` vs stable ${percentText(m.stableValue)} of ${Math.floor(m.samples.stable)}`
+      : "";
+  const canary = m.canaryValue !== undefined ? `${percentText(m.canaryValue)} of ` : "";
+  return `${m.metric}: canary ${canary}${Math.floor(m.samples.canary)}${stable} ${mark}${why}`;
+}
+
+function evidenceLine(withEvidence: boolean, analysis: NonNullable<AgentRolloutStatus["analysis"]>): string {
+  if (!withEvidence || !analysis.verdict) return "";
+  const why =
+    analysis.verdict !== "Successful" && analysis.verdictReason ? `: ${analysis.verdictReason}` : "";
+  return `\n          evidence ${analysis.verdict}${why}`;
 }
 
 export function renderRollout(rollout: KubeObject, tracks: Partial<Record<Track, TrackView>> = {}): string {

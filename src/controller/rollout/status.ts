@@ -8,7 +8,7 @@ import { isoTime } from "../clock.ts";
 import { weightsHonoured } from "../traffic/router.ts";
 import { getCondition, setCondition } from "./conditions.ts";
 import type { ReconcileContext } from "./context.ts";
-import { activeTrack, currentStep, derivePhase, idleTrack, isAborted } from "./phase.ts";
+import { activeTrack, analysisSpecOf, currentStep, derivePhase, idleTrack, isAborted } from "./phase.ts";
 import { canonicalJson } from "./revision.ts";
 import { desiredWeights } from "./weights.ts";
 
@@ -48,6 +48,15 @@ function selectorText(context: ReconcileContext): string {
     .join(",");
 }
 
+/** With evidence: the last look's verdict, and why when it is not Successful. */
+function evidenceNote(context: ReconcileContext): string {
+  const analysis = context.status.analysis;
+  if (!analysisSpecOf(context.spec)?.evidence || !analysis?.verdict) return "";
+  const why =
+    analysis.verdict !== "Successful" && analysis.verdictReason ? `: ${analysis.verdictReason}` : "";
+  return `; evidence ${analysis.verdict}${why}`;
+}
+
 function describe(context: ReconcileContext): string {
   const { status, spec } = context;
   const weights = status.weights
@@ -64,10 +73,10 @@ function describe(context: ReconcileContext): string {
   if (status.canaryRevision && spec.strategy.canary) {
     const steps = spec.strategy.canary.steps;
     const index = status.currentStepIndex ?? 0;
-    return `step ${index + 1}/${steps.length}: ${currentStep(spec, status)?.setWeight}% to ${idleTrack(status)}; ${weights}`;
+    return `step ${index + 1}/${steps.length}: ${currentStep(spec, status)?.setWeight}% to ${idleTrack(status)}; ${weights}${evidenceNote(context)}`;
   }
   if (status.canaryRevision)
-    return `revision ${status.canaryRevision} on preview track ${idleTrack(status)}; ${weights}`;
+    return `revision ${status.canaryRevision} on preview track ${idleTrack(status)}; ${weights}${evidenceNote(context)}`;
   if (status.scaleDownAt)
     return `promoted ${status.stableRevision} on ${status.activeTrack}; previous track retired at ${status.scaleDownAt}`;
   return `revision ${status.stableRevision} stable on ${status.activeTrack}; ${weights}`;

@@ -15,7 +15,9 @@ export function buildAgentObjects(agent: Agent, fleet: FleetConfig): KubeObject[
   const route = buildHttpRoute(agent, cluster);
   return [
     buildConfigMap(agent),
-    isReleased(agent) ? buildAgentRollout(agent, cluster) : buildDeployment(agent, cluster),
+    isReleased(agent)
+      ? buildAgentRollout(agent, cluster, fleet.monitoring.scrapeInterval)
+      : buildDeployment(agent, cluster),
     ...buildServices(agent),
     buildHpa(agent, fleet.autoscaling),
     buildPdb(agent),

@@ -10,6 +10,7 @@ import {
   type Analysis,
   type CanaryStep,
   type Cluster,
+  type Duration,
   wholeSeconds,
 } from "../../config/index.ts";
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION, ROLLING_TRACK } from "../../contract/agentRollout.ts";
@@ -38,14 +39,32 @@ export function buildDeployment(agent: Agent, cluster: Cluster): KubeObject {
   };
 }
 
-export function analysisSpec(analysis: Analysis): AnalysisSpec {
+/**
+ * The AgentRollout's analysis: the evidence analysis (error rate and latency as record counts,
+ * canary against stable, at every look) plus the data-quality gauge, the one default check that
+ * is not a rate of records and stays a value check. Looks default to the scrape interval.
+ */
+export function analysisSpec(analysis: Analysis, scrapeInterval: Duration): AnalysisSpec {
+  const intervalSeconds = wholeSeconds(analysis.interval);
+  const gauges = defaultAnalysisMetrics({ ...analysis, intervalSeconds }).filter(
+    (metric) => metric.name === "data-quality",
+  );
   return {
-    intervalSeconds: wholeSeconds(analysis.interval),
+    intervalSeconds,
     count: analysis.count,
     failureLimit: analysis.failureLimit,
     inconclusiveLimit: analysis.inconclusiveLimit,
     noData: analysis.noData,
-    metrics: defaultAnalysisMetrics({ ...analysis, intervalSeconds: wholeSeconds(analysis.interval) }),
+    metrics: gauges,
+    evidence: {
+      lookIntervalSeconds: Math.max(1, wholeSeconds(analysis.lookInterval ?? scrapeInterval)),
+      confidence: analysis.confidence,
+      maxErrorRate: analysis.maxErrorRate,
+      maxErrorRateOverStable: analysis.maxErrorRateOverStable,
+      maxLatencyP95Seconds: analysis.maxLatencyP95Seconds,
+      maxSlowShareOverStable: analysis.maxSlowShareOverStable,
+      ...(analysis.minRecords === undefined ? {} : { minRecords: analysis.minRecords }),
+    },
   };
 }
 
@@ -57,17 +76,22 @@ export function canarySteps(steps: readonly CanaryStep[]): CanaryStepSpec[] {
   });
 }
 
-function strategySpec(agent: Agent): AgentRolloutSpec["strategy"] {
+function strategySpec(agent: Agent, scrapeInterval: Duration): AgentRolloutSpec["strategy"] {
   const strategy = agent.strategy;
   if (strategy.type === "canary") {
-    return { canary: { steps: canarySteps(strategy.steps), analysis: analysisSpec(strategy.analysis) } };
+    return {
+      canary: {
+        steps: canarySteps(strategy.steps),
+        analysis: analysisSpec(strategy.analysis, scrapeInterval),
+      },
+    };
   }
   if (strategy.type === "blueGreen") {
     return {
       blueGreen: {
         scaleDownDelaySeconds: wholeSeconds(strategy.scaleDownDelay),
         autoPromote: strategy.autoPromote,
-        analysis: analysisSpec(strategy.analysis),
+        analysis: analysisSpec(strategy.analysis, scrapeInterval),
       },
     };
   }
@@ -102,14 +126,15 @@ function trafficSpec(agent: Agent, cluster: Cluster): AgentRolloutSpec["traffic"
   };
 }
 
-export function buildAgentRollout(agent: Agent, cluster: Cluster): KubeObject {
+/** `scrapeInterval`: the fleet's `monitoring.scrapeInterval`, the default cadence of the evidence looks. */
+export function buildAgentRollout(agent: Agent, cluster: Cluster, scrapeInterval: Duration): KubeObject {
   const spec: AgentRolloutSpec = {
     agent: agent.id,
     minReplicas: agent.replicas.min,
     maxReplicas: agent.replicas.max,
     selector: { matchLabels: agentSelector(agent) },
     template: buildPodTemplate(agent, cluster),
-    strategy: strategySpec(agent),
+    strategy: strategySpec(agent, scrapeInterval),
     traffic: trafficSpec(agent, cluster),
   };
   return {

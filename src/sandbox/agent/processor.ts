@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { FailureSchedule } from "./faults.ts";
+import { failurePicker } from "./faults.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import type { AgentSettings } from "./settings.ts";
 
@@ -41,7 +41,7 @@ function recordId(record: unknown): string | number | null {
 export class RecordProcessor {
   readonly #settings: AgentSettings;
   readonly #metrics: AgentMetrics;
-  readonly #failures: FailureSchedule;
+  readonly #nextFails: () => boolean;
   readonly #waiting: Array<() => void> = [];
   #activeStreams = 0;
   #inputQueue = 0;
@@ -50,7 +50,7 @@ export class RecordProcessor {
   constructor(settings: AgentSettings, metrics: AgentMetrics) {
     this.#settings = settings;
     this.#metrics = metrics;
-    this.#failures = new FailureSchedule(settings.faults.errorRate);
+    this.#nextFails = failurePicker(settings.faults, `${settings.pod}/${settings.version}`);
     metrics.quality.set(settings.faults.quality ?? BASELINE_QUALITY);
     this.#publish();
   }
@@ -91,8 +91,8 @@ export class RecordProcessor {
     const digest = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
     const { baseLatencyMs, faults } = this.#settings;
     const jitter = 0.5 + Math.random();
-    await sleep(baseLatencyMs * jitter + faults.latencyMs);
-    const failed = this.#failures.next();
+    await sleep(baseLatencyMs * faults.latencyFactor * jitter + faults.latencyMs);
+    const failed = this.#nextFails();
     this.#metrics.processed.inc();
     this.#metrics.bytes.inc(bytes.length);
     if (failed) this.#metrics.failed.inc();

@@ -39,13 +39,15 @@ export interface KubeletOptions {
 }
 
 const RETRY_AFTER_FAILURE_MS = 2000;
+/** Between a watch's end and the next list: the list covers the gap. */
+const REWATCH_DELAY_MS = 100;
 
 export class SandboxKubelet {
   readonly #options: KubeletOptions;
   readonly #pods = new Map<string, SandboxPod[]>();
   readonly #queues = new Map<string, Promise<void>>();
   readonly #latest = new Map<string, KubeObject | undefined>();
-  #watches: Array<{ stop(): void }> = [];
+  readonly #watches = new Map<string, { stop(): void }>();
   #stopped = false;
   #podCounter = 0;
 
@@ -54,19 +56,38 @@ export class SandboxKubelet {
   }
 
   async start(): Promise<void> {
-    for (const namespace of this.#options.namespaces) {
-      const list = await this.#options.cluster.list(KINDS.deployment, { namespace });
-      for (const deployment of list.items) this.#enqueue(keyOf(deployment), deployment);
-      const handle = await this.#options.cluster.watch(
-        KINDS.deployment,
-        { namespace, resourceVersion: list.resourceVersion },
-        (event) => {
-          if (event.type === "BOOKMARK") return;
-          this.#enqueue(keyOf(event.object), event.type === "DELETED" ? undefined : event.object);
-        },
-      );
-      this.#watches.push(handle);
-    }
+    for (const namespace of this.#options.namespaces) await this.#watchNamespace(namespace);
+  }
+
+  /**
+   * Lists and watches one namespace's Deployments, and does so again whenever the watch ends: the
+   * API server ends every watch after its `timeoutSeconds` (5–10 min from the client), so without
+   * this the kubelet stops seeing changes in longer runs. Deployments gone meanwhile are removed.
+   */
+  async #watchNamespace(namespace: string): Promise<void> {
+    const list = await this.#options.cluster.list(KINDS.deployment, { namespace });
+    const listed = new Set(list.items.map((deployment) => keyOf(deployment)));
+    for (const deployment of list.items) this.#enqueue(keyOf(deployment), deployment);
+    for (const [key, known] of this.#latest)
+      if (known && parseKey(key).namespace === namespace && !listed.has(key)) this.#enqueue(key, undefined);
+    const handle = await this.#options.cluster.watch(
+      KINDS.deployment,
+      { namespace, resourceVersion: list.resourceVersion },
+      (event) => {
+        if (event.type === "BOOKMARK") return;
+        this.#enqueue(keyOf(event.object), event.type === "DELETED" ? undefined : event.object);
+      },
+    );
+    this.#watches.set(namespace, handle);
+    void handle.closed.then(() => setTimeout(() => this.#rewatch(namespace), REWATCH_DELAY_MS).unref());
+  }
+
+  #rewatch(namespace: string): void {
+    if (this.#stopped) return;
+    this.#watchNamespace(namespace).catch((error: unknown) => {
+      this.#options.log?.(`kubelet: watch of ${namespace}: ${(error as Error).message}; retrying`);
+      setTimeout(() => this.#rewatch(namespace), RETRY_AFTER_FAILURE_MS).unref();
+    });
   }
 
   /** Running pods, optionally of one agent. */
@@ -76,7 +97,7 @@ export class SandboxKubelet {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const watch of this.#watches) watch.stop();
+    for (const watch of this.#watches.values()) watch.stop();
     await Promise.allSettled(this.#queues.values());
     await Promise.allSettled(this.pods().map((pod) => pod.agent.stop(5000)));
     this.#pods.clear();

@@ -17,6 +17,50 @@ export const BAD_ERRORS: TrackMetrics = { errorRate: 0.2, latencyP95: 0.2, dataQ
 
 type Mode = "up" | "503" | "down";
 
+/**
+ * A track's traffic as the evidence queries (`increase(…[w])`) see it: records per second, the
+ * share that fails and the latency distribution, so counts grow with the window like a real
+ * counter's increase.
+ */
+export interface TrackTraffic {
+  recordsPerSecond: number;
+  failureRate: number;
+  /** Cumulative share of records at or below each `le`, ending with `+Inf` at 1. Absent: no histogram. */
+  latency?: ReadonlyArray<readonly [le: string, share: number]>;
+}
+
+/** Well under a 1 s p95: 0.2 % of records slower than 1 s. */
+export const FAST_LATENCY: TrackTraffic["latency"] = [
+  ["0.1", 0.6],
+  ["0.25", 0.9],
+  ["0.5", 0.98],
+  ["1", 0.998],
+  ["2.5", 1],
+  ["+Inf", 1],
+];
+
+/** The evidence query's window in seconds (`[600s]`), or undefined for other queries. */
+export function evidenceWindowOf(query: string): number | undefined {
+  if (!query.includes("increase(")) return undefined;
+  const seconds = /\[(\d+)s\]/.exec(query)?.[1];
+  return seconds === undefined ? undefined : Number(seconds);
+}
+
+/**
+ * The answer of an evidence query for a track's traffic: a count for the two counters, one count
+ * per `le` for the buckets; undefined when the series would not exist (no histogram).
+ */
+export function evidenceAnswer(
+  query: string,
+  traffic: TrackTraffic,
+): number | Array<{ le: string; count: number }> | undefined {
+  const processed = traffic.recordsPerSecond * (evidenceWindowOf(query) ?? 0);
+  if (query.includes("agent_processing_latency_seconds_bucket"))
+    return traffic.latency?.map(([le, share]) => ({ le, count: share * processed }));
+  if (query.includes("agent_records_failed_total")) return traffic.failureRate * processed;
+  return processed;
+}
+
 /** Which of the three default analysis metrics a rendered query reads. */
 export function metricOf(query: string): keyof TrackMetrics | undefined {
   if (query.includes("agent_records_failed_total")) return "errorRate";
@@ -28,6 +72,7 @@ export function metricOf(query: string): keyof TrackMetrics | undefined {
 export class FakePrometheus {
   readonly queries: string[] = [];
   private readonly tracks = new Map<string, TrackMetrics | "noData">();
+  private readonly traffic = new Map<string, TrackTraffic>();
   private mode: Mode = "up";
   private server: Server | undefined;
   private port = 0;
@@ -38,6 +83,20 @@ export class FakePrometheus {
 
   setTrack(track: string, metrics: TrackMetrics | "noData"): void {
     this.tracks.set(track, metrics);
+  }
+
+  /** What the evidence queries of `track` count; unset: they have no data. */
+  setTraffic(track: string, traffic: TrackTraffic): void {
+    this.traffic.set(track, traffic);
+  }
+
+  private evidence(query: string, track: string): unknown[] {
+    const traffic = this.traffic.get(track);
+    const answer = traffic ? evidenceAnswer(query, traffic) : undefined;
+    const now = Date.now() / 1000;
+    if (answer === undefined) return [];
+    if (typeof answer === "number") return [{ metric: {}, value: [now, String(answer)] }];
+    return answer.map(({ le, count }) => ({ metric: { le }, value: [now, String(count)] }));
   }
 
   /** `down`: the port refuses connections; `503`: Prometheus answers errors. */
@@ -60,8 +119,12 @@ export class FakePrometheus {
           data: { resultType: "vector", result: [{ metric: {}, value: [now, "1"] }] },
         },
       };
-    const metric = metricOf(query);
     const track = /track="(\w+)"/.exec(query)?.[1] ?? "";
+    if (evidenceWindowOf(query) !== undefined) {
+      const result = this.evidence(query, track);
+      return { code: 200, body: { status: "success", data: { resultType: "vector", result } } };
+    }
+    const metric = metricOf(query);
     const values = this.tracks.get(track) ?? GOOD;
     const value = values === "noData" || !metric ? undefined : values[metric];
     const result = value === undefined ? [] : [{ metric: {}, value: [now, String(value)] }];

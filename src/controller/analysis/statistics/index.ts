@@ -36,4 +36,13 @@ export type {
   TrackCounts,
   TrackSample,
 } from "./types.ts";
-export { type AnalysisInput, combine, judgeCanary, runChecks, type StatisticsVerdict } from "./verdict.ts";
+export {
+  type AnalysisInput,
+  combine,
+  GUARD_RAILS,
+  isGuardRail,
+  judgeCanary,
+  promotionVerdict,
+  runChecks,
+  type StatisticsVerdict,
+} from "./verdict.ts";

@@ -75,6 +75,8 @@ export function rollBack(context: ReconcileContext, cause: AbortCause): void {
   status.stableRevision = previousRevision;
   status.scaleDownAt = undefined;
   status.stepStartedAt = undefined;
+  status.analysisStartedAt = undefined;
+  status.analysisStartedWallAt = undefined;
   status.pause = undefined;
   markDegraded(context, cause, "rollback", revision, {
     reason: "RolledBack",

@@ -6,7 +6,7 @@
 import { isoTime, parseTime } from "../../clock.ts";
 import { weightsHonoured, weightsTo } from "../../traffic/router.ts";
 import { decide, emit, type ReconcileContext, wakeAt } from "../context.ts";
-import { analysisPassed, currentStep, idleTrack } from "../phase.ts";
+import { analysisPassed, analysisSpecOf, currentStep, idleTrack } from "../phase.ts";
 import { canaryReplicas } from "../tracks.ts";
 import { promoteCanary, switchBlueGreen } from "./promote.ts";
 import { freshAnalysis } from "./releaseState.ts";
@@ -37,14 +37,36 @@ export function advanceStep(context: ReconcileContext, reason: string, actor?: s
   );
 }
 
-/** Moves the release on when the step's analysis passed and its pause is over. */
+/**
+ * With evidence, what promotion still waits for: the evidence must be Successful at the last look
+ * (a failure has already aborted). Undefined: nothing (or no evidence analysis).
+ */
+export function awaitingEvidence(context: ReconcileContext): string | undefined {
+  const { status, spec } = context;
+  if (!analysisSpecOf(spec)?.evidence) return undefined;
+  const analysis = status.analysis;
+  if (analysis?.verdict === "Successful") return undefined;
+  return `promotion waits for Successful evidence (now ${analysis?.verdict ?? "not looked at yet"}${analysis?.verdictReason ? `: ${analysis.verdictReason}` : ""})`;
+}
+
+function isLastStep(context: ReconcileContext): boolean {
+  const steps = context.spec.strategy.canary?.steps ?? [];
+  return (context.status.currentStepIndex ?? 0) + 1 >= steps.length;
+}
+
+/**
+ * Moves the release on when the step's analysis passed and its pause is over; with evidence, an
+ * intermediate step needs no more (a Failed verdict aborted already), the final promotion and a
+ * blue-green switch also need the evidence Successful.
+ */
 export function progress(context: ReconcileContext): void {
   const { status, spec } = context;
   if (status.pause || !status.stepStartedAt || !status.canaryRevision || !analysisPassed(spec, status))
     return;
+  if ((spec.strategy.blueGreen || isLastStep(context)) && awaitingEvidence(context)) return;
   if (spec.strategy.blueGreen) {
     const refused = spec.strategy.blueGreen.autoPromote
-      ? switchBlueGreen(context, "pre-promotion analysis passed")
+      ? switchBlueGreen(context, `pre-promotion ${passedReason(context)}`)
       : undefined;
     if (refused) context.problems.push(`not switching yet: ${refused}`);
     return;
@@ -58,7 +80,23 @@ export function progress(context: ReconcileContext): void {
       return;
     }
   }
-  advanceStep(context, "analysis passed");
+  advanceStep(context, passedReason(context));
+}
+
+/** Why a step passed; with evidence, the last look's verdict and what it rests on. */
+function passedReason(context: ReconcileContext): string {
+  const analysis = context.status.analysis;
+  if (!analysisSpecOf(context.spec)?.evidence || !analysis?.verdict) return "analysis passed";
+  return `analysis passed; evidence ${analysis.verdict}${analysis.verdictReason ? `: ${analysis.verdictReason}` : ""}`;
+}
+
+/** The evidence window starts with the release's first step in place and stays for the release. */
+function startEvidenceWindow(context: ReconcileContext): void {
+  const { status } = context;
+  if (!analysisSpecOf(context.spec)?.evidence || status.analysisStartedAt) return;
+  status.analysisStartedAt = status.stepStartedAt;
+  // The queries' window is measured on Prometheus's (real) time, pauses on the release clock.
+  status.analysisStartedWallAt = isoTime(context.wallNow);
 }
 
 /** Starts the step's clock once its traffic (or the whole blue-green preview track) is in place. */
@@ -71,6 +109,7 @@ export function markStepInPlace(context: ReconcileContext): void {
   if (context.spec.strategy.blueGreen) {
     if (track.readyReplicas < context.desiredReplicas) return;
     status.stepStartedAt = isoTime(context.now);
+    startEvidenceWindow(context);
     emit(
       context,
       "Normal",
@@ -83,6 +122,7 @@ export function markStepInPlace(context: ReconcileContext): void {
   const ready = track.readyReplicas >= canaryReplicas(context.router, context.desiredReplicas, weight);
   if (!ready || !weightsHonoured(context.router, weightsTo(idle, weight), context.weights)) return;
   status.stepStartedAt = isoTime(context.now);
+  startEvidenceWindow(context);
   decide(context, {
     decision: "weight",
     reason: `${weight}% to ${idle} in place`,

@@ -2,10 +2,19 @@
  * Promotion: the new track takes all traffic (a canary's last step, a blue-green switch) and the
  * previous one is retired once its delay is over and it is at 0.
  */
+import type { Measurement } from "../../../crd/agentRollout.ts";
 import { isoTime, parseTime } from "../../clock.ts";
 import { decide, emit, type ReconcileContext, wakeAt } from "../context.ts";
 import { idleTrack } from "../phase.ts";
 import { clearRelease, freshAnalysis } from "./releaseState.ts";
+
+/** With evidence, the audit line of a promotion carries the measurements it rests on. */
+function evidenceBehind(context: ReconcileContext): { measurements?: Measurement[] } {
+  const evidence =
+    context.spec.strategy.canary?.analysis.evidence ?? context.spec.strategy.blueGreen?.analysis.evidence;
+  const measurements = context.status.analysis?.lastMeasurements;
+  return evidence && measurements?.length ? { measurements } : {};
+}
 
 export function promoteCanary(context: ReconcileContext, reason: string, actor?: string): void {
   const { status } = context;
@@ -14,7 +23,7 @@ export function promoteCanary(context: ReconcileContext, reason: string, actor?:
   status.stableRevision = revision;
   clearRelease(status);
   status.scaleDownAt = isoTime(context.now);
-  decide(context, { decision: "promote", reason, actor, revision });
+  decide(context, { decision: "promote", reason, actor, revision, ...evidenceBehind(context) });
   emit(context, "Normal", "Promoted", `revision ${revision} promoted on ${status.activeTrack}: ${reason}`);
 }
 
@@ -41,8 +50,19 @@ export function switchBlueGreen(
   clearRelease(status);
   status.stepStartedAt = isoTime(context.now);
   status.analysis = freshAnalysis(status.analysis);
+  if (context.spec.strategy.blueGreen?.analysis.evidence) {
+    // After the switch the new active track is judged alone, on a window of its own.
+    status.analysisStartedAt = status.stepStartedAt;
+    status.analysisStartedWallAt = isoTime(context.wallNow);
+    status.analysis = {
+      ...status.analysis,
+      verdict: undefined,
+      verdictReason: undefined,
+      lastLookAt: undefined,
+    };
+  }
   status.scaleDownAt = isoTime(context.now + delaySeconds * 1000);
-  decide(context, { decision: "switch", reason, actor, revision });
+  decide(context, { decision: "switch", reason, actor, revision, ...evidenceBehind(context) });
   emit(
     context,
     "Normal",
@@ -70,6 +90,8 @@ export function completeScaleDown(context: ReconcileContext): void {
   if (previous && previous.replicas > 0) return;
   status.scaleDownAt = undefined;
   status.stepStartedAt = undefined;
+  status.analysisStartedAt = undefined;
+  status.analysisStartedWallAt = undefined;
   decide(context, {
     decision: "complete",
     reason: `revision ${status.stableRevision} serves all traffic; previous track at 0`,

@@ -6,6 +6,7 @@ import {
   type MetricProvider,
   NoDataError,
   ProviderUnavailableError,
+  type VectorSample,
 } from "../../../../src/controller/analysis/provider.ts";
 import type { Clock } from "../../../../src/controller/clock.ts";
 import type {
@@ -14,7 +15,14 @@ import type {
   TrafficRouter,
   Weights,
 } from "../../../../src/controller/traffic/router.ts";
-import { GOOD, metricOf, type TrackMetrics } from "../../support/fakePrometheus.ts";
+import {
+  evidenceAnswer,
+  evidenceWindowOf,
+  GOOD,
+  metricOf,
+  type TrackMetrics,
+  type TrackTraffic,
+} from "../../support/fakePrometheus.ts";
 
 /** The release clock, fixed until `advance` moves it. */
 export class FixedClock implements Clock {
@@ -71,14 +79,39 @@ export function scriptedRouter(kind: RouterKind, weights: Weights, timeline: str
   return SPLITTING.includes(kind) ? Object.assign(router, { splitsTraffic: true as const }) : router;
 }
 
-/** Answers the default analysis queries per track; `online: false` is a provider that cannot be asked. */
+/**
+ * Answers the default analysis queries per track, and the evidence queries from each track's
+ * traffic (counts grow with the queried window); `online: false` is a provider that cannot be asked.
+ */
 export class ScriptedProvider implements MetricProvider {
   readonly queries: string[] = [];
   online = true;
   private readonly tracks = new Map<string, TrackMetrics | "noData" | "unavailable">();
+  private readonly traffic = new Map<string, TrackTraffic | "noData">();
 
   setTrack(track: string, metrics: TrackMetrics | "noData" | "unavailable"): void {
     this.tracks.set(track, metrics);
+  }
+
+  /** What the evidence queries of `track` count; unset or `noData`: no series. */
+  setTraffic(track: string, traffic: TrackTraffic | "noData"): void {
+    this.traffic.set(track, traffic);
+  }
+
+  private evidence(query: string): number | VectorSample[] {
+    const track = /track="(\w+)"/.exec(query)?.[1] ?? "";
+    if (this.tracks.get(track) === "unavailable") throw new ProviderUnavailableError("connection refused");
+    const traffic = this.traffic.get(track);
+    const answer = traffic && traffic !== "noData" ? evidenceAnswer(query, traffic) : undefined;
+    if (answer === undefined) throw new NoDataError(`no samples for ${track}`);
+    if (typeof answer === "number") return answer;
+    return answer.map(({ le, count }) => ({ labels: { le }, value: count }));
+  }
+
+  async runVectorQuery(query: string): Promise<VectorSample[]> {
+    this.queries.push(query);
+    const answer = this.evidence(query);
+    return typeof answer === "number" ? [{ labels: {}, value: answer }] : answer;
   }
 
   async isOnline(): Promise<boolean> {
@@ -87,6 +120,11 @@ export class ScriptedProvider implements MetricProvider {
 
   async runQuery(query: string): Promise<number> {
     this.queries.push(query);
+    if (evidenceWindowOf(query) !== undefined) {
+      const answer = this.evidence(query);
+      if (typeof answer !== "number") throw new Error(`vector query run as a scalar: ${query}`);
+      return answer;
+    }
     const track = /track="(\w+)"/.exec(query)?.[1] ?? "";
     const metrics = this.tracks.get(track) ?? GOOD;
     if (metrics === "unavailable") throw new ProviderUnavailableError("connection refused");
