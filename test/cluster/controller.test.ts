@@ -22,7 +22,13 @@ import {
   render,
   writeStackFile,
 } from "../../harness/cluster/fleet.ts";
-import { BAD_ERRORS, FakePrometheus, GOOD } from "../controller/support/fakePrometheus.ts";
+import {
+  BAD_ERRORS,
+  BAD_TRAFFIC,
+  FakePrometheus,
+  GOOD,
+  GOOD_TRAFFIC,
+} from "../controller/support/fakePrometheus.ts";
 import { type CliRun, runRolloutCli } from "../support/rolloutCliProcess.ts";
 import { auditEvents, isWrite } from "./support/audit.ts";
 import {
@@ -38,7 +44,7 @@ const NAMESPACE = "data-processing";
 const scratch = mkdtempSync(join(tmpdir(), "cluster-controller-"));
 let plane: ControlPlane;
 let kubeconfig: string;
-const prometheus = new FakePrometheus();
+const prometheus = new FakePrometheus({ traffic: GOOD_TRAFFIC });
 const controllers: ControllerProcess[] = [];
 const versions: Record<string, string> = { ingest: "1.4.2", enrich: "2.0.1", export: "0.9.0" };
 let renders = 0;
@@ -225,6 +231,7 @@ describe("the rollout controller on a real apiserver, with its own RBAC", () => 
     const stable = rollout("ingest").status?.activeTrack as string;
     const canaryTrack = stable === "blue" ? "green" : "blue";
     prometheus.setTrack(canaryTrack, BAD_ERRORS);
+    prometheus.setTraffic(canaryTrack, BAD_TRAFFIC);
     await deploy({ ingest: "1.6.0-bad" });
     await waitFor("ingest aborted", 120_000, () =>
       /Degraded|Aborted/.test(rollout("ingest").status?.phase ?? ""),
@@ -237,6 +244,7 @@ describe("the rollout controller on a real apiserver, with its own RBAC", () => 
     expect(refs.find((ref) => ref.name === `ingest-${stable}`)?.weight).toBe(100);
     expect(refs.find((ref) => ref.name === `ingest-${canaryTrack}`)?.weight ?? 0).toBe(0);
     prometheus.setTrack(canaryTrack, GOOD);
+    prometheus.setTraffic(canaryTrack, GOOD_TRAFFIC);
   });
 
   it("fails over to a standby replica through the Lease", async () => {

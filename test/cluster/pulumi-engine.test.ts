@@ -16,7 +16,7 @@ import {
   type StackEdit,
 } from "../../harness/cluster/fleet.ts";
 import { type PulumiProject, pulumiProject } from "../../harness/cluster/pulumiCli.ts";
-import { FakePrometheus } from "../controller/support/fakePrometheus.ts";
+import { FakePrometheus, GOOD_TRAFFIC } from "../controller/support/fakePrometheus.ts";
 import {
   type ControllerProcess,
   controllerKubeconfig,
@@ -91,7 +91,7 @@ describe.each(["dev", "prod"] as const)("pulumi on the %s stack", (stack) => {
   let plane: ControlPlane;
   let project: PulumiProject;
   const controllers: ControllerProcess[] = [];
-  const prometheus = new FakePrometheus();
+  const prometheus = new FakePrometheus({ traffic: GOOD_TRAFFIC });
 
   beforeAll(async () => {
     plane = await startControlPlane();

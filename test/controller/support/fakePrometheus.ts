@@ -39,6 +39,14 @@ export const FAST_LATENCY: TrackTraffic["latency"] = [
   ["+Inf", 1],
 ];
 
+/**
+ * Plenty of good records (none failing, 0.2 % slower than 1 s): enough that the evidence proves
+ * even prod's 0.1 % error-rate guard rail within seconds of wall time.
+ */
+export const GOOD_TRAFFIC: TrackTraffic = { recordsPerSecond: 1000, failureRate: 0, latency: FAST_LATENCY };
+/** The same traffic with a fifth of the records failing. */
+export const BAD_TRAFFIC: TrackTraffic = { ...GOOD_TRAFFIC, failureRate: 0.2 };
+
 /** The evidence query's window in seconds (`[600s]`), or undefined for other queries. */
 export function evidenceWindowOf(query: string): number | undefined {
   if (!query.includes("increase(")) return undefined;
@@ -69,6 +77,11 @@ export function metricOf(query: string): keyof TrackMetrics | undefined {
   return undefined;
 }
 
+export interface FakePrometheusOptions {
+  /** What the evidence queries of a track not given `setTraffic` count; omitted: no data. */
+  traffic?: TrackTraffic;
+}
+
 export class FakePrometheus {
   readonly queries: string[] = [];
   private readonly tracks = new Map<string, TrackMetrics | "noData">();
@@ -76,6 +89,12 @@ export class FakePrometheus {
   private mode: Mode = "up";
   private server: Server | undefined;
   private port = 0;
+
+  private readonly options: FakePrometheusOptions;
+
+  constructor(options: FakePrometheusOptions = {}) {
+    this.options = options;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -85,13 +104,13 @@ export class FakePrometheus {
     this.tracks.set(track, metrics);
   }
 
-  /** What the evidence queries of `track` count; unset: they have no data. */
+  /** What the evidence queries of `track` count; unset: the default traffic, if any, else no data. */
   setTraffic(track: string, traffic: TrackTraffic): void {
     this.traffic.set(track, traffic);
   }
 
   private evidence(query: string, track: string): unknown[] {
-    const traffic = this.traffic.get(track);
+    const traffic = this.traffic.get(track) ?? this.options.traffic;
     const answer = traffic ? evidenceAnswer(query, traffic) : undefined;
     const now = Date.now() / 1000;
     if (answer === undefined) return [];
