@@ -1,7 +1,8 @@
 /** The release recorder on a scripted canary that aborts: timeline, events and milestones. */
 import { describe, expect, it } from "vitest";
-import type { AgentRolloutStatus } from "../../src/crd/agentRollout.ts";
+import type { AgentRolloutStatus, Measurement } from "../../src/crd/agentRollout.ts";
 import type { RequestSample } from "../../src/sandbox/infra/load.ts";
+import { parseReleaseReport, type ReleaseReportInput } from "../../src/sandbox/report/index.ts";
 import { ReleaseRecorder } from "../../src/sandbox/scenarios/releaseRecorder.ts";
 
 const T0 = 1_800_000_000_000;
@@ -33,6 +34,21 @@ const healthy: AgentRolloutStatus = {
     lastMeasurements: [{ metric: "error-rate", phase: "Successful", value: 0, at: "2026-01-01T00:00:00Z" }],
   },
 } as AgentRolloutStatus;
+
+/** A report around what the recorder saw, as a release run writes it. */
+function reportOf(recorder: ReleaseRecorder): ReleaseReportInput {
+  return {
+    title: "ingest 1.5.0",
+    namespace: "data-processing",
+    agent: "ingest",
+    strategy: "canary",
+    startedAt: T0,
+    finishedAt: T0 + 3 * TICK,
+    timeline: recorder.timeline,
+    analyses: recorder.analyses,
+    phaseChanges: recorder.phaseChanges,
+  };
+}
 
 describe("release recorder", () => {
   it("records a canary that aborts: points per tick, new measurements once, phase changes, milestones", () => {
@@ -112,6 +128,72 @@ describe("release recorder", () => {
     });
     // Settled only once the new track's weight reads back 0.
     expect(settled).toEqual([false, false, false, true]);
+  });
+
+  it("keeps the statistics behind each evidence look's verdict, once per look, and none for a value check", () => {
+    const recorder = new ReleaseRecorder(healthy, TICK);
+    const look = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+    const gathering = {
+      metric: "error-rate",
+      phase: "Inconclusive",
+      value: 0,
+      message: "error-rate: not enough evidence yet",
+      at: look(1),
+      inconclusiveReason: "NotEnoughEvidence",
+      samples: { canary: 120 },
+      canaryValue: 0,
+      statistic: 0,
+      limit: 0.01,
+      interval: { lower: 0, upper: 0.031 },
+      confidence: 0.95,
+    } as const;
+    const failed = {
+      metric: "error-rate-vs-stable",
+      phase: "Failed",
+      value: 0.021,
+      message: "error-rate-vs-stable = 0.021 (must be <= 0.01)",
+      at: look(2),
+      samples: { canary: 1200.6, stable: 1180 },
+      canaryValue: 0.025,
+      stableValue: 0.004,
+      statistic: 0.021,
+      limit: 0.01,
+      interval: { lower: 0.0093, upper: 0.034 },
+      confidence: 0.95,
+    } as const;
+    const dataQuality = {
+      metric: "data-quality",
+      phase: "Successful",
+      value: 0.998,
+      message: "data-quality = 0.998",
+      at: look(1),
+    } as const;
+    const analysing = (lastMeasurements: Measurement[]): AgentRolloutStatus => ({
+      ...healthy,
+      phase: "Analysing",
+      canaryRevision: "r2",
+      analysis: { ...counts, lastMeasurements },
+    });
+    // The first look is read twice before the next one replaces it.
+    recorder.record(T0 + TICK, analysing([gathering, dataQuality]), []);
+    recorder.record(T0 + 2 * TICK, analysing([gathering, dataQuality]), []);
+    recorder.record(T0 + 3 * TICK, analysing([failed, dataQuality]), []);
+
+    const { at: _gatheringAt, ...gatheringEntry } = gathering;
+    const { at: _failedAt, ...failedEntry } = failed;
+    expect(recorder.analyses).toStrictEqual([
+      { ...gatheringEntry, t: T0 + 1000 },
+      {
+        t: T0 + 1000,
+        metric: "data-quality",
+        phase: "Successful",
+        value: 0.998,
+        message: "data-quality = 0.998",
+      },
+      { ...failedEntry, t: T0 + 2000 },
+    ]);
+    // The recorded report checks: the evidence fields are what the report schema expects.
+    expect(() => parseReleaseReport(reportOf(recorder))).not.toThrow();
   });
 
   it("is settled at once on promotion and never before the release started", () => {

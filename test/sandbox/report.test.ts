@@ -1,7 +1,8 @@
 /**
  * The release report from synthetic data of an aborted canary: files on disk, and the HTML page
  * opened in headless Chromium — no errors, one uPlot per chart, the drawn data equal to the input,
- * the phase-change markers on the canvas and the phase-change table complete.
+ * the phase-change markers on the canvas and the phase-change table complete; and the analysis
+ * table showing the statistics behind each evidence verdict.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   parseReleaseReport,
   type ReleaseReportInput,
+  renderReportHtml,
   summarize,
   writeReleaseReport,
 } from "../../src/sandbox/report/index.ts";
@@ -101,6 +103,118 @@ describe("release report input", () => {
     expect(() => parseReleaseReport({ ...syntheticRelease(), load: { requests: 3, failed: 4 } })).toThrow(
       /load\.failed: failed exceeds requests/,
     );
+  });
+});
+
+type AnalysisInput = NonNullable<ReleaseReportInput["analyses"]>[number];
+
+const failedVsStable: AnalysisInput = {
+  t: START + 40_000,
+  metric: "error-rate-vs-stable",
+  phase: "Failed",
+  value: 0.021,
+  message: "canary <worse> than stable",
+  // Counter increases are extrapolated: the canary's records need not be whole.
+  samples: { canary: 1200.6, stable: 1180 },
+  canaryValue: 0.025,
+  stableValue: 0.004,
+  statistic: 0.021,
+  interval: { lower: 0.0093, upper: 0.034 },
+  limit: 0.01,
+  confidence: 0.95,
+};
+
+const notEnoughEvidence: AnalysisInput = {
+  t: START + 20_000,
+  metric: "error-rate",
+  phase: "Inconclusive",
+  value: 0,
+  inconclusiveReason: "NotEnoughEvidence",
+  samples: { canary: 120 },
+  canaryValue: 0,
+  statistic: 0,
+  interval: { lower: 0, upper: 0.031 },
+  limit: 0.01,
+  confidence: 0.95,
+};
+
+const dataQuality: AnalysisInput = {
+  t: START + 30_000,
+  metric: "data-quality",
+  phase: "Successful",
+  value: 0.998,
+  condition: ">= 0.99",
+};
+
+/** The analysis table's rows, each cell (as HTML) under its column's heading. */
+function analysisTable(html: string): Array<Record<string, string>> {
+  const table = html.match(/<table id="analyses">([\s\S]*?)<\/table>/)?.[1] ?? "";
+  const cells = (row: string, tag: "th" | "td") =>
+    [...row.matchAll(new RegExp(`<${tag}[^>]*>(.*?)</${tag}>`, "g"))].map((match) => match[1] ?? "");
+  const [head = "", ...rows] = [...table.matchAll(/<tr>(.*?)<\/tr>/g)].map((match) => match[1] ?? "");
+  const columns = cells(head, "th");
+  return rows.map((row) => Object.fromEntries(cells(row, "td").map((cell, index) => [columns[index], cell])));
+}
+
+function renderAnalyses(analyses: AnalysisInput[]): Array<Record<string, string>> {
+  const report = parseReleaseReport({ ...syntheticRelease(), analyses });
+  return analysisTable(
+    renderReportHtml(report, summarize(report), { uplotJs: "", uplotCss: "", chartsJs: "" }),
+  );
+}
+
+const EVIDENCE_COLUMNS = [
+  "records (canary / stable)",
+  "rate (canary / stable)",
+  "statistic [interval] limit",
+  "confidence",
+  "inconclusive reason",
+];
+
+describe("analysis table", () => {
+  it("shows the records, both rates, the interval with its limit and the confidence behind a Failed evidence verdict", () => {
+    const [row] = renderAnalyses([failedVsStable]);
+    expect(row).toMatchObject({
+      metric: "error-rate-vs-stable",
+      result: "Failed",
+      "records (canary / stable)": "1200 / 1180",
+      "rate (canary / stable)": "2.5% / 0.4%",
+      "statistic [interval] limit": "2.1% [0.93%, 3.4%] limit 1%",
+      confidence: "95%",
+      "inconclusive reason": "",
+      message: "canary &#60;worse&#62; than stable",
+    });
+  });
+
+  it("names why an evidence verdict is Inconclusive, and leaves the stable side open without a comparison", () => {
+    const [row] = renderAnalyses([notEnoughEvidence]);
+    expect(row).toMatchObject({
+      result: "Inconclusive",
+      "records (canary / stable)": "120 / –",
+      "rate (canary / stable)": "0% / –",
+      "statistic [interval] limit": "0% [0%, 3.1%] limit 1%",
+      confidence: "95%",
+      "inconclusive reason": "NotEnoughEvidence",
+    });
+  });
+
+  it("leaves the evidence cells of a value check empty", () => {
+    const rows = renderAnalyses([failedVsStable, dataQuality]);
+    const valueCheck = rows.find((row) => row.metric === "data-quality");
+    expect(valueCheck).toMatchObject({ result: "Successful", value: "0.998", condition: "&#62;= 0.99" });
+    expect(EVIDENCE_COLUMNS.map((column) => valueCheck?.[column])).toEqual(["", "", "", "", ""]);
+  });
+
+  it("rejects malformed evidence, naming the field", () => {
+    const parse = (entry: Record<string, unknown>) =>
+      parseReleaseReport({
+        ...syntheticRelease(),
+        analyses: [{ ...failedVsStable, ...entry } as AnalysisInput],
+      });
+    expect(() => parse({ interval: { upper: 0.034 } })).toThrow(/analyses\.0\.interval\.lower:/);
+    expect(() => parse({ samples: { stable: 1180 } })).toThrow(/analyses\.0\.samples\.canary:/);
+    expect(() => parse({ inconclusiveReason: "Bored" })).toThrow(/analyses\.0\.inconclusiveReason:/);
+    expect(() => parse({ confidence: "95%" })).toThrow(/analyses\.0\.confidence:/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * `report.html`: one self-contained page (uPlot, its CSS and our chart script inlined; no network)
  * with the outcome up top, three charts (traffic per track, requests and errors, p95 latency)
- * marked with every phase change, and tables of phase changes and analysis results. The report
+ * marked with every phase change, and tables of phase changes and analysis results (for evidence
+ * checks, the records, rates, interval and confidence behind each verdict). The report
  * data sits in the page as JSON (`#report-data`), so the page can be checked against its input.
  * Tables are plain HTML: they read even where scripts do not run. Pure.
  */
@@ -109,13 +110,65 @@ function phaseRows(report: ReleaseReport, changes: readonly PhaseChange[]): stri
     .join("\n");
 }
 
+/** Evidence statistics are rates (or differences of rates): `2.5%`, `-0.31%`. */
+function percentText(value: number): string {
+  return `${Number((value * 100).toPrecision(3))}%`;
+}
+
+/** Record counts come from extrapolated counter increases, so they may be fractional. */
+function recordsText(records: number): string {
+  return String(Math.floor(records));
+}
+
+/** `canary / stable`; a check without a comparison has no stable side. */
+function pairText<T>(canary: T, stable: T | undefined, format: (value: T) => string): string {
+  return `${format(canary)} / ${stable === undefined ? "–" : format(stable)}`;
+}
+
+/** `2.1% [0.9%, 3.4%] limit 1%`: the quantity held to the limit and the interval around it. */
+function statisticText(entry: AnalysisEntry): string {
+  if (entry.statistic === undefined) return "";
+  const interval = entry.interval
+    ? ` [${percentText(entry.interval.lower)}, ${percentText(entry.interval.upper)}]`
+    : "";
+  const limit = entry.limit === undefined ? "" : ` limit ${percentText(entry.limit)}`;
+  return `${percentText(entry.statistic)}${interval}${limit}`;
+}
+
+/** The cells behind an evidence verdict; all empty for a value check, which has none of them. */
+function evidenceCells(entry: AnalysisEntry): string {
+  const cells = [
+    entry.samples ? pairText(entry.samples.canary, entry.samples.stable, recordsText) : "",
+    entry.canaryValue === undefined ? "" : pairText(entry.canaryValue, entry.stableValue, percentText),
+    statisticText(entry),
+    entry.confidence === undefined ? "" : percentText(entry.confidence),
+  ];
+  const numbers = cells.map((cell) => `<td class="num">${escapeHtml(cell)}</td>`).join("");
+  return `${numbers}<td>${escapeHtml(entry.inconclusiveReason ?? "")}</td>`;
+}
+
+const ANALYSIS_COLUMNS = [
+  "time (UTC)",
+  "offset",
+  "metric",
+  "result",
+  "value",
+  "condition",
+  "records (canary / stable)",
+  "rate (canary / stable)",
+  "statistic [interval] limit",
+  "confidence",
+  "inconclusive reason",
+  "message",
+];
+
 function analysisRows(report: ReleaseReport, entries: readonly AnalysisEntry[]): string {
   return entries
     .map(
       (entry) =>
         `<tr><td class="num">${clock(entry.t)}</td><td class="num">${offset(report, entry.t)}</td><td>${escapeHtml(entry.metric)}</td>` +
         `<td class="phase-${entry.phase}">${entry.phase}</td><td class="num">${entry.value ?? "no data"}</td>` +
-        `<td>${escapeHtml(entry.condition ?? "")}</td><td>${escapeHtml(entry.message ?? "")}</td></tr>`,
+        `<td>${escapeHtml(entry.condition ?? "")}</td>${evidenceCells(entry)}<td>${escapeHtml(entry.message ?? "")}</td></tr>`,
     )
     .join("\n");
 }
@@ -157,7 +210,7 @@ ${summaryList(summary)}
 ${phaseRows(report, report.phaseChanges)}
 </tbody></table></section>
 <section><h2>Analysis results</h2>
-<table id="analyses"><thead><tr><th>time (UTC)</th><th>offset</th><th>metric</th><th>result</th><th>value</th><th>condition</th><th>message</th></tr></thead>
+<table id="analyses"><thead><tr>${ANALYSIS_COLUMNS.map((column) => `<th>${escapeHtml(column)}</th>`).join("")}</tr></thead>
 <tbody>
 ${analysisRows(report, report.analyses)}
 </tbody></table></section>

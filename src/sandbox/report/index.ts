@@ -3,6 +3,8 @@ export { CSV_COLUMNS, phaseAt, renderTimeseriesCsv } from "./csv.ts";
 export { renderReportHtml } from "./html.ts";
 export {
   type AnalysisEntry,
+  type AnalysisEvidence,
+  EVIDENCE_FIELDS,
   type PhaseChange,
   parseReleaseReport,
   type ReleaseReport,

@@ -25,15 +25,33 @@ export const timelinePointSchema = z.object({
   p95LatencySeconds: z.number().nonnegative().nullable(),
 });
 
-export const analysisEntrySchema = z.object({
-  t: epochMs,
-  metric: z.string().min(1),
-  phase: measurementSchema.shape.phase,
-  value: z.number().optional(),
-  /** E.g. `< 0.01`: the success condition. */
-  condition: z.string().optional(),
-  message: z.string().optional(),
-});
+/** The statistics behind an evidence check's verdict, typed as the controller's measurement types them. */
+const EVIDENCE_MASK = {
+  inconclusiveReason: true,
+  samples: true,
+  canaryValue: true,
+  stableValue: true,
+  statistic: true,
+  limit: true,
+  interval: true,
+  confidence: true,
+} as const;
+
+export const analysisEvidenceSchema = measurementSchema.pick(EVIDENCE_MASK);
+/** What a recorder copies from a measurement: one list, so the report cannot drop a new field. */
+export const EVIDENCE_FIELDS = Object.keys(EVIDENCE_MASK) as ReadonlyArray<keyof typeof EVIDENCE_MASK>;
+
+export const analysisEntrySchema = z
+  .object({
+    t: epochMs,
+    metric: z.string().min(1),
+    phase: measurementSchema.shape.phase,
+    value: z.number().optional(),
+    /** E.g. `< 0.01`: the success condition. */
+    condition: z.string().optional(),
+    message: z.string().optional(),
+  })
+  .extend(analysisEvidenceSchema.shape);
 
 export const phaseChangeSchema = z.object({
   t: epochMs,
@@ -84,6 +102,7 @@ export const releaseReportSchema = z
 
 export type TimelinePoint = z.infer<typeof timelinePointSchema>;
 export type AnalysisEntry = z.infer<typeof analysisEntrySchema>;
+export type AnalysisEvidence = z.infer<typeof analysisEvidenceSchema>;
 export type PhaseChange = z.infer<typeof phaseChangeSchema>;
 /** A report as given (defaults optional). */
 export type ReleaseReportInput = z.input<typeof releaseReportSchema>;

@@ -8,7 +8,13 @@
 import { otherTrack } from "../../contract/agentRollout.ts";
 import type { AgentRolloutStatus, Measurement } from "../../crd/agentRollout.ts";
 import { percentile, type RequestSample } from "../infra/load.ts";
-import type { AnalysisEntry, PhaseChange, TimelinePoint } from "../report/index.ts";
+import {
+  type AnalysisEntry,
+  type AnalysisEvidence,
+  EVIDENCE_FIELDS,
+  type PhaseChange,
+  type TimelinePoint,
+} from "../report/index.ts";
 
 export type Outcome = "promoted" | "aborted" | "timed out";
 
@@ -32,7 +38,14 @@ export function windowStats(samples: readonly RequestSample[], from: number, to:
   };
 }
 
+// Every evidence look stamps its measurements anew, so metric and time name one look's verdict.
 const measurementKey = (measurement: Measurement) => `${measurement.metric}@${measurement.at}`;
+
+/** The statistics an evidence measurement carries; a value check carries none. */
+function evidenceOf(measurement: Measurement): AnalysisEvidence {
+  const carried = EVIDENCE_FIELDS.filter((field) => measurement[field] !== undefined);
+  return Object.fromEntries(carried.map((field) => [field, measurement[field]])) as AnalysisEvidence;
+}
 
 export class ReleaseRecorder {
   readonly timeline: TimelinePoint[] = [];
@@ -81,6 +94,7 @@ export class ReleaseRecorder {
         phase: measurement.phase,
         value: measurement.value,
         message: measurement.message,
+        ...evidenceOf(measurement),
       });
     }
     if (status.phase && status.phase !== this.#previousPhase) {
