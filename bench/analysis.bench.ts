@@ -4,12 +4,13 @@
  * versions (failing at random like stable, its natural noise) and bad ones (30 %, 5 %, 2 % of
  * records failing, threshold 1 %; or slow, p95 ×10).
  *
- *   npm run bench:analysis [-- --quick] [-- --releases 20 --concurrency 20 --time-scale 10 --rate 20]
+ *   npm run bench:analysis [-- --quick] [-- --releases 20 --concurrency 12 --time-scale 10 --rate 200 --interval 60]
  *
  * One sandbox runs `--concurrency` copies of the dev stack's canary agent (bench/support/
  * canaryFleet.ts); each copy takes the next release from one queue, interleaved by strategy and
  * kind so all strategies meet the same machine, writes its strategy's analysis into its
- * AgentRollout and releases under `--rate` req/s of its own through HAProxy. Per release:
+ * AgentRollout (every strategy at the same `--interval`) and releases under `--rate` req/s of its
+ * own through HAProxy. Per release:
  * first canary traffic → 100% on one version, the outcome, the failed requests the canary served.
  * The analysis queries select a track, not a pod, so an agent waits out the analysis window
  * between two releases: each release is judged on its own canary's requests only.
@@ -32,7 +33,14 @@ import {
   VERSION_KINDS,
   type VersionKind,
 } from "./support/releaseStats.ts";
-import { analysisPatchFor, STRATEGIES, type StrategyName } from "./support/strategies.ts";
+import {
+  analysisPatchFor,
+  compressedSeconds,
+  FLAGGER_INTERVAL_SECONDS,
+  STRATEGIES,
+  type StrategyName,
+  valueChecks,
+} from "./support/strategies.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -40,7 +48,8 @@ const { values: args } = parseArgs({
     releases: { type: "string" },
     concurrency: { type: "string" },
     "time-scale": { type: "string", default: "10" },
-    rate: { type: "string", default: "20" },
+    rate: { type: "string", default: "200" },
+    interval: { type: "string", default: String(FLAGGER_INTERVAL_SECONDS) },
     noise: { type: "string", default: "0.5" },
     "base-latency-ms": { type: "string", default: "100" },
     "timeout-s": { type: "string", default: "180" },
@@ -56,6 +65,8 @@ const RELEASES = Number(args.releases ?? (args.quick ? 1 : 20));
 const CONCURRENCY = Number(args.concurrency ?? (args.quick ? 20 : 30));
 const TIME_SCALE = Number(args["time-scale"]);
 const RATE = Number(args.rate);
+/** Every strategy's analysis interval, compressed like the sandbox's other timings. */
+const INTERVAL_SECONDS = compressedSeconds(Number(args.interval), TIME_SCALE);
 /** Percent of records every version fails at random, stable and good canaries alike. */
 const NOISE = args.noise;
 const BASE_LATENCY_MS = args["base-latency-ms"];
@@ -109,6 +120,14 @@ async function quietPeriod(sandbox: Sandbox, agent: string, windowMs: number): P
 }
 
 /**
+ * The longest range any strategy's queries read: the value checks Flagger and Argo judge (ours
+ * counts from its own release's start, but the others' windows reach back).
+ */
+function quietWindowSeconds(rendered: AnalysisSpec): number {
+  return analysisWindowSeconds({ metrics: valueChecks({ ...rendered, intervalSeconds: INTERVAL_SECONDS }) });
+}
+
+/**
  * Never recorded: after a bad version was promoted, a good one goes out with an analysis that
  * cannot fail, so the next release starts from a stable with only the noise again.
  */
@@ -120,7 +139,7 @@ async function resetStable(
 ): Promise<boolean> {
   await quietPeriod(sandbox, agent, windowMs);
   await setAnalysis(sandbox, agent, {
-    ...analysisPatchFor("argo", rendered, TIME_SCALE),
+    ...analysisPatchFor("argo", rendered, INTERVAL_SECONDS),
     failureLimit: 1000,
   });
   const record = await runRelease(
@@ -182,10 +201,10 @@ function startWatchdog(sandbox: Sandbox, progress: Progress, stallMs: number): (
 /** One agent's loop: take the next job, set its analysis, release, record; retire on a stuck release. */
 async function worker(sandbox: Sandbox, agent: string, queue: Job[], progress: Progress): Promise<void> {
   const rendered = await analysisOf(sandbox, agent);
-  const windowMs = analysisWindowSeconds(rendered) * 1000;
+  const windowMs = quietWindowSeconds(rendered) * 1000;
   for (let job = queue.shift(), first = true; job; job = queue.shift(), first = false) {
     if (!first) await quietPeriod(sandbox, agent, windowMs);
-    await setAnalysis(sandbox, agent, analysisPatchFor(job.strategy, rendered, TIME_SCALE));
+    await setAnalysis(sandbox, agent, analysisPatchFor(job.strategy, rendered, INTERVAL_SECONDS));
     const version = versionOf(job.kind);
     progress.disturbed.delete(agent);
     const record = await runRelease(
@@ -258,9 +277,12 @@ async function main(): Promise<void> {
       [
         `bench:analysis · ${progress.results.length} releases (${RELEASES} per strategy × version) on ${CONCURRENCY} copies of the dev stack's ${template}` +
           ` · timings ${TIME_SCALE}× faster · ${RATE} req/s per release · noise ${NOISE}% · ${wallSeconds.toFixed(0)} s wall (${((Date.now() - readyAt) / 1000).toFixed(0)} s releasing)`,
-        `between two releases of one agent: its idle track empty, then the analysis window (${analysisWindowSeconds(rendered)} s) + ${QUIET_MARGIN_MS / 1000} s`,
-        `ours: interval ${rendered.intervalSeconds} s, count ${rendered.count}, failureLimit ${rendered.failureLimit}` +
-          ` (as rendered, compressed); thresholds: ${rendered.metrics.map((metric) => `${metric.name} ${metric.condition} ${metric.threshold}`).join(", ")}`,
+        `between two releases of one agent: its idle track empty, then the longest query window (${quietWindowSeconds(rendered)} s) + ${QUIET_MARGIN_MS / 1000} s`,
+        `every strategy: interval ${INTERVAL_SECONDS} s (${args.interval} s compressed), count ${rendered.count}; ours: failureLimit ${rendered.failureLimit}` +
+          `, evidence looks every ${rendered.evidence?.lookIntervalSeconds ?? "-"} s at confidence ${rendered.evidence?.confidence ?? "-"}` +
+          `; value checks: ${valueChecks(rendered)
+            .map((metric) => `${metric.name} ${metric.condition} ${metric.threshold}`)
+            .join(", ")}`,
         "",
         releaseStatsTable(aggregateReleases(progress.results, STRATEGY_LIST)),
         "",

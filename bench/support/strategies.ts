@@ -3,18 +3,22 @@
  * `spec.strategy.canary.analysis` written before a release (steps, queries and thresholds stay
  * the rendered ones, so only the decision rule differs):
  *
- *   ours        the spec as the stack renders it, unchanged: whatever analysis fields the render
- *               carries (today interval 30 s, count 2, failureLimit 1 in the dev stack) apply.
+ *   ours        the spec as the stack renders it (evidence analysis and all), at the common interval.
  *   flagger-tN  Flagger: `analysis.interval` "schedule interval (default 60s)", `threshold` "max
  *               number of failed metric checks before rollback" (https://docs.flagger.app/usage/how-it-works,
  *               Canary analysis; 1 is the lowest, 5 and 10 are in its examples). Flagger rolls back at
  *               failedChecks ≥ threshold, we abort at failures > failureLimit: threshold N is
- *               failureLimit N−1. Its 60 s is compressed by the sandbox's time scale like ours.
+ *               failureLimit N−1.
  *   argo        Argo Rollouts: an AnalysisTemplate metric's `failureLimit` defaults to 0, i.e. the
  *               first failed measurement fails the analysis
  *               (https://argo-rollouts.readthedocs.io/en/stable/features/analysis/, "Failure
- *               Conditions and Failure Limit"); measured at our interval. Argo's inconclusiveLimit
- *               (also 0) is left ours: a check without data pausing a release is not what is compared.
+ *               Conditions and Failure Limit"). Argo's inconclusiveLimit (also 0) is left ours: a
+ *               check without data pausing a release is not what is compared.
+ *
+ * Every strategy runs at one common analysis interval (the bench's `--interval`, by default
+ * Flagger's 60 s, compressed by the sandbox's time scale), so what differs is the decision rule
+ * alone: ours looks at the evidence at the scrape cadence whatever the interval, the others judge
+ * at each interval.
  *
  * Flagger and Argo judge each check by its value at each interval: for them the evidence analysis
  * is removed and its guard rails (error rate, p95 latency) become value checks at the same
@@ -40,9 +44,9 @@ const THRESHOLD_FIELDS: ReadonlyArray<keyof AnalysisSpec> = [
   "metrics",
 ];
 
-/** Flagger's interval under the sandbox's time scale (floor one second, as the sandbox compresses). */
-export function flaggerIntervalSeconds(timeScale: number): number {
-  return Math.max(1, Math.round(FLAGGER_INTERVAL_SECONDS / timeScale));
+/** An interval under the sandbox's time scale (floor one second, as the sandbox compresses). */
+export function compressedSeconds(seconds: number, timeScale: number): number {
+  return Math.max(1, Math.round(seconds / timeScale));
 }
 
 /** Flagger's `threshold` as our `failureLimit`. */
@@ -60,28 +64,28 @@ function withoutExtraFields(rendered: AnalysisSpec): AnalysisPatch {
 }
 
 /**
- * The patch that puts an agent's analysis under `strategy`, from the spec the stack rendered
- * (`rendered`, read before any patch). `ours` writes the rendered spec back in full, so an agent
- * that ran another strategy before is restored.
+ * The patch that puts an agent's analysis under `strategy` at `intervalSeconds` (already
+ * compressed), from the spec the stack rendered (`rendered`, read before any patch). `ours` writes
+ * the rendered spec back in full, so an agent that ran another strategy before is restored.
  */
 export function analysisPatchFor(
   strategy: StrategyName,
   rendered: AnalysisSpec,
-  timeScale: number,
+  intervalSeconds: number,
 ): AnalysisPatch {
+  const atInterval: AnalysisSpec = { ...rendered, intervalSeconds };
   switch (strategy) {
     case "ours":
-      return { ...rendered };
+      return atInterval;
     case "flagger-t1":
     case "flagger-t5":
       return {
-        ...withoutExtraFields(rendered),
-        ...pickThresholdFields(rendered),
-        intervalSeconds: flaggerIntervalSeconds(timeScale),
+        ...withoutExtraFields(atInterval),
+        ...pickThresholdFields(atInterval),
         failureLimit: flaggerFailureLimit(strategy === "flagger-t1" ? 1 : 5),
       };
     case "argo":
-      return { ...withoutExtraFields(rendered), ...pickThresholdFields(rendered), failureLimit: 0 };
+      return { ...withoutExtraFields(atInterval), ...pickThresholdFields(atInterval), failureLimit: 0 };
   }
 }
 

@@ -18,11 +18,15 @@ import { type ControllerProcess, startController } from "./controllerProcess.ts"
 import { type AlertmanagerServer, startAlertmanager } from "./infra/alertmanager.ts";
 import { type HaproxyGateway, startHaproxy } from "./infra/haproxy.ts";
 import { ProcessSupervisor } from "./infra/processes.ts";
-import { type PrometheusServer, startPrometheus } from "./infra/prometheus.ts";
+import {
+  type PrometheusServer,
+  SANDBOX_SCRAPE_INTERVAL_SECONDS,
+  startPrometheus,
+} from "./infra/prometheus.ts";
 import { startWebhookSink, type WebhookSink } from "./infra/webhookSink.ts";
 import { type KubeApiServer, startKubeApiServer } from "./kube-api/server.ts";
 import { SandboxKubelet } from "./kubelet/kubelet.ts";
-import { compressFleet } from "./timeScale.ts";
+import { sandboxFleet } from "./timeScale.ts";
 
 export interface SandboxOptions {
   /** Stack whose rendered objects the sandbox runs. @default "dev" */
@@ -139,7 +143,7 @@ async function releaseVersion(
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
   const fleet = options.fleet ?? loadStack(options.stack ?? "dev").fleet;
-  const rendered = renderFleet(compressFleet(fleet, options.timeScale ?? 10));
+  const rendered = renderFleet(sandboxFleet(fleet, options.timeScale ?? 10, SANDBOX_SCRAPE_INTERVAL_SECONDS));
   const supervisor = await ProcessSupervisor.create({
     prefix: "agent-fleet-sandbox-",
     handleSignals: options.handleSignals ?? false,

@@ -3,6 +3,10 @@
  * controller and the alert rules wait on (analysis interval, canary pauses, scale-down delay,
  * alert `for:`) is divided by the time scale, with a floor of one second. Thresholds, steps,
  * routing and everything else stay exactly as rendered.
+ *
+ * The scrape interval is not compressed but set to what the sandbox's Prometheus really does:
+ * the evidence analysis looks at the scrape cadence, so a stack's 30 s would hide 29 of every 30
+ * scrapes from it.
  */
 import { type Duration, type FleetConfig, seconds } from "../config/index.ts";
 
@@ -14,6 +18,15 @@ function compressAll<T extends Record<string, Duration>>(durations: T, scale: nu
   return Object.fromEntries(
     Object.entries(durations).map(([key, value]) => [key, compressDuration(value, scale)]),
   ) as T;
+}
+
+/** The fleet as the sandbox runs it: timings compressed by `scale`, scraped every `scrapeIntervalSeconds`. */
+export function sandboxFleet(fleet: FleetConfig, scale: number, scrapeIntervalSeconds: number): FleetConfig {
+  const compressed = compressFleet(fleet, scale);
+  return {
+    ...compressed,
+    monitoring: { ...compressed.monitoring, scrapeInterval: `${scrapeIntervalSeconds}s` as Duration },
+  };
 }
 
 export function compressFleet(fleet: FleetConfig, scale: number): FleetConfig {

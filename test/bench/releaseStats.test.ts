@@ -9,7 +9,7 @@ import {
   releaseStatsTable,
   summarizeStrategies,
 } from "../../bench/support/releaseStats.ts";
-import { analysisPatchFor } from "../../bench/support/strategies.ts";
+import { analysisPatchFor, compressedSeconds } from "../../bench/support/strategies.ts";
 import type { AnalysisSpec } from "../../src/crd/agentRollout.ts";
 import type { RequestSample } from "../../src/sandbox/infra/load.ts";
 
@@ -215,32 +215,41 @@ describe("analysisPatchFor", () => {
     },
   } satisfies AnalysisSpec;
 
-  it("keeps ours as rendered and maps Flagger's interval and threshold and Argo's failureLimit", () => {
-    expect(analysisPatchFor("ours", rendered, 10)).toEqual(rendered);
+  it("keeps ours as rendered at the common interval and maps Flagger's threshold and Argo's failureLimit", () => {
+    expect(analysisPatchFor("ours", rendered, 6)).toEqual({ ...rendered, intervalSeconds: 6 });
     const { evidence: _evidence, ...plain } = rendered;
     // The evidence's error-rate guard rail becomes a value check at the same threshold.
     const metrics = [
-      expect.objectContaining({ name: "error-rate", condition: "<=", threshold: 0.01 }),
+      expect.objectContaining({
+        name: "error-rate",
+        condition: "<=",
+        threshold: 0.01,
+      }),
       ...rendered.metrics,
     ];
-    expect(analysisPatchFor("flagger-t1", rendered, 10)).toEqual({
+    expect(analysisPatchFor("flagger-t1", rendered, 6)).toEqual({
       ...plain,
       metrics,
       evidence: null,
       intervalSeconds: 6,
       failureLimit: 0,
     });
-    expect(analysisPatchFor("flagger-t5", rendered, 20)).toMatchObject({
+    expect(analysisPatchFor("flagger-t5", rendered, 3)).toMatchObject({
       intervalSeconds: 3,
       failureLimit: 4,
     });
-    expect(analysisPatchFor("flagger-t5", rendered, 1000)).toMatchObject({ intervalSeconds: 1 });
-    expect(analysisPatchFor("argo", rendered, 10)).toEqual({
+    expect(analysisPatchFor("argo", rendered, 6)).toEqual({
       ...plain,
       metrics,
       evidence: null,
+      intervalSeconds: 6,
       failureLimit: 0,
     });
+  });
+
+  it("compresses an interval by the time scale with a one-second floor", () => {
+    expect(compressedSeconds(60, 10)).toBe(6);
+    expect(compressedSeconds(60, 1000)).toBe(1);
   });
 });
 

@@ -43,6 +43,12 @@ const BLUE_GREEN_MIN_DURATION_MS = 44_000;
 /** As `TAIL_REQUESTS`, at the blue-green rate. */
 const BLUE_GREEN_TAIL_REQUESTS = 1000;
 
+/**
+ * A 2 % canary needs a few hundred of its records before the difference from stable is
+ * significant: at this rate a few seconds of its 50 % step.
+ */
+const BAD2_RATE = 100;
+
 /** What the report page exposes to checks (read inside `page.evaluate`). */
 interface ReportPage {
   reportCharts: Record<"traffic" | "requests" | "latency", uPlot>;
@@ -135,6 +141,40 @@ describe("releases in the sandbox", () => {
         notStable,
         `after the abort, not a success from ${before.track}/${before.version}: ${describeSamples(notStable)}`,
       ).toEqual([]);
+    },
+    RELEASE_TIMEOUT_MS,
+  );
+
+  it(
+    "a 2 %-failing canary (ingest → 1.6.1-bad2, twice the 1 % threshold) is aborted on evidence, never promoted",
+    async () => {
+      // Starts from the previous abort (Degraded, all traffic on stable).
+      const before = await stableState(sandbox, "ingest");
+      const record = await runRelease(
+        sandbox,
+        { agent: "ingest", version: "1.6.1-bad2", expect: "aborted" },
+        { ratePerSecond: BAD2_RATE, timeoutMs: RELEASE_TIMEOUT_MS - 20_000, tailRequests: TAIL_REQUESTS },
+      );
+
+      expect(record.outcome, record.finalStatus.message).toBe("aborted");
+      expect(record.finalStatus.activeTrack).toBe(before.track);
+      expect(record.finalStatus.weights).toEqual({ [before.track]: 100, [otherTrack(before.track)]: 0 });
+      expect(record.finalStatus.message).toMatch(/error-rate/);
+      // Aborted on evidence: the failed measurement carries its records and its interval.
+      const failed = (record.finalStatus.analysis?.lastMeasurements ?? []).filter(
+        (measurement) => measurement.phase === "Failed",
+      );
+      expect(failed.length).toBeGreaterThan(0);
+      for (const measurement of failed) {
+        expect(measurement.samples?.canary ?? 0).toBeGreaterThan(0);
+        expect(measurement.interval?.lower ?? 0).toBeGreaterThan(measurement.limit ?? 1);
+      }
+      // The version really failed about 2 % of what it served, so the abort was not on noise.
+      const served = record.samples.filter((sample) => sample.version === "1.6.1-bad2");
+      expect(served.length).toBeGreaterThan(100);
+      const failedShare = served.filter((sample) => !sample.ok).length / served.length;
+      expect(failedShare).toBeGreaterThan(0.01);
+      expect(failedShare).toBeLessThan(0.04);
     },
     RELEASE_TIMEOUT_MS,
   );

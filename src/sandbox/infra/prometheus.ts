@@ -45,14 +45,17 @@ export interface PrometheusConfigSpec {
   evaluationIntervalSeconds?: number;
 }
 
+/** How often the sandbox's Prometheus scrapes and evaluates unless told otherwise. */
+export const SANDBOX_SCRAPE_INTERVAL_SECONDS = 1;
+
 /** prometheus.yml for the spec. Pure. */
 export function renderPrometheusConfig(spec: PrometheusConfigSpec): string {
-  const scrape = `${spec.scrapeIntervalSeconds ?? 1}s`;
+  const scrape = `${spec.scrapeIntervalSeconds ?? SANDBOX_SCRAPE_INTERVAL_SECONDS}s`;
   const config: Record<string, unknown> = {
     global: {
       scrape_interval: scrape,
       scrape_timeout: scrape,
-      evaluation_interval: `${spec.evaluationIntervalSeconds ?? 1}s`,
+      evaluation_interval: `${spec.evaluationIntervalSeconds ?? SANDBOX_SCRAPE_INTERVAL_SECONDS}s`,
     },
     rule_files: [...spec.ruleFiles],
     scrape_configs: Object.entries(spec.jobs).map(([job, file]) => ({
