@@ -95,10 +95,21 @@ export interface EvidenceQueries {
  * The window of the evidence queries: the whole time since the analysis started (the release or
  * the step), in whole seconds. The statistics' intervals hold at every look only over counts
  * cumulative from a fixed start; a sliding window would restart the evidence at every look.
+ *
+ * `lookbackSeconds` (one scrape interval) reaches back before the start, so the window holds the
+ * counters' last sample from before the first canary record: `increase()` needs two samples, and
+ * without that one the first look after the start finds none and later looks extrapolate.
+ * Nothing is counted twice: before the start the canary track had no traffic.
  */
-export function evidenceWindow(elapsedSeconds: number): string {
-  return `${Math.max(1, Math.ceil(elapsedSeconds))}s`;
+export function evidenceWindow(elapsedSeconds: number, lookbackSeconds = 0): string {
+  return `${Math.max(1, Math.ceil(elapsedSeconds + lookbackSeconds))}s`;
 }
+
+/**
+ * How many of a track's pods Prometheus scrapes now: one `processed` counter series per pod. The
+ * release's first canary traffic waits for it (src/controller/rollout/scrapeGate.ts).
+ */
+export const SCRAPED_PODS_QUERY = `count(${AGENT_METRICS.processed}{${TRACK_SELECTOR}})`;
 
 /** The three count queries over `[window]`, e.g. `evidenceQueries(evidenceWindow(elapsed))`. */
 export function evidenceQueries(window: string): EvidenceQueries {

@@ -26,7 +26,8 @@ export const evidenceSpecSchema = z.object({
    * Seconds between looks at the evidence (the scrape interval): a failure is acted on at the
    * first look that shows it, whatever `intervalSeconds` and the step's pause say.
    */
-  lookIntervalSeconds: z.number().int().positive(),
+  /** Seconds between two looks at the evidence (fractions allowed: a sub-second scrape interval). */
+  lookIntervalSeconds: z.number().min(0.1),
   // Inclusive bounds only: the structural schema's boolean `exclusiveMinimum` is not portable
   // JSON Schema; the stack schema rejects 0 and 1 where they make no sense.
   /** Confidence of every verdict, valid at every look at once (below 1). */
@@ -216,6 +217,14 @@ export const agentRolloutStatusSchema = z.object({
    * measured from it, since Prometheus keeps real time while the release clock may run faster.
    */
   analysisStartedWallAt: z.string().optional(),
+  /**
+   * With evidence: the release's first canary traffic waits until Prometheus scrapes the canary's
+   * pods (`since`: waiting from; `passedAt`: traffic allowed; `blind`: allowed after the wait
+   * ran out, unseen), so no canary record is served before its counters' first sample.
+   */
+  scrapeGate: z
+    .object({ since: z.string(), passedAt: z.string().optional(), blind: z.boolean().optional() })
+    .optional(),
   /** Traffic percent per track, as last verified by reading back from the router. */
   weights: z.object({ blue: z.number().int(), green: z.number().int() }).optional(),
   replicas: z.number().int().optional(),

@@ -25,7 +25,10 @@ export function sandboxFleet(fleet: FleetConfig, scale: number, scrapeIntervalSe
   const compressed = compressFleet(fleet, scale);
   return {
     ...compressed,
-    monitoring: { ...compressed.monitoring, scrapeInterval: `${scrapeIntervalSeconds}s` as Duration },
+    monitoring: {
+      ...compressed.monitoring,
+      scrapeInterval: `${Math.round(scrapeIntervalSeconds * 1000)}ms` as Duration,
+    },
   };
 }
 

@@ -104,9 +104,38 @@ describe("evidence queries (counts per track over the analysis window)", () => {
     expect(output).toContain("SUCCESS");
   });
 
+  it("finds the first minute's records only when the window reaches one scrape back before the start", () => {
+    // Scraped every minute; the canary pod idles at 0 until its traffic starts at 5m10s, between
+    // two scrapes, as a step starts whenever its weights are in place. The first look is at 6m.
+    const selector = labels("green", "green-0");
+    const idleThenBusy = [
+      { series: `agent_records_processed_total{${selector}}`, values: "0x4 0+60x5" },
+      { series: `agent_records_failed_total{${selector}}`, values: "0x4 0+6x5" },
+    ];
+    const firstLook = (window: string, name: "processed" | "failed") =>
+      renderQuery(evidenceQueries(window)[name], track("green"));
+    const output = promtool(idleThenBusy, [
+      // One scrape since the start: a window of just the elapsed time holds one sample, so no data.
+      { expr: firstLook(evidenceWindow(50), "processed"), eval_time: "6m", exp_samples: [] },
+      // With the lookback it holds the idle sample too: the exact count, no extrapolation.
+      {
+        expr: firstLook(evidenceWindow(50, 60), "processed"),
+        eval_time: "6m",
+        exp_samples: [{ labels: "{}", value: 60 }],
+      },
+      {
+        expr: firstLook(evidenceWindow(50, 60), "failed"),
+        eval_time: "6m",
+        exp_samples: [{ labels: "{}", value: 6 }],
+      },
+    ]);
+    expect(output).toContain("SUCCESS");
+  });
+
   it("renders the window into every query and keeps the track placeholders", () => {
     expect(evidenceWindow(61.2)).toBe("62s");
     expect(evidenceWindow(0)).toBe("1s");
+    expect(evidenceWindow(61.2, 1)).toBe("63s");
     const templates = evidenceQueries("90s");
     expect(
       Object.values(templates).every((q) => q.includes('track="{{track}}"') && q.includes("[90s]")),

@@ -15,9 +15,9 @@ describe("the fleet as the sandbox runs it", () => {
   it("looks at the evidence at the sandbox's scrape cadence, not the stack's", () => {
     expect(fleet.monitoring.scrapeInterval).not.toBe("1s");
     const stack = ingestAnalysis(renderFleet(fleet));
-    const sandbox = ingestAnalysis(renderFleet(sandboxFleet(fleet, 10, 1)));
+    const sandbox = ingestAnalysis(renderFleet(sandboxFleet(fleet, 10, 0.5)));
     expect(stack?.analysis.evidence?.lookIntervalSeconds).toBeGreaterThan(1);
-    expect(sandbox?.analysis.evidence?.lookIntervalSeconds).toBe(1);
+    expect(sandbox?.analysis.evidence?.lookIntervalSeconds).toBe(0.5);
   });
 
   it("compresses pauses and the analysis interval by the time scale, with a one-second floor", () => {

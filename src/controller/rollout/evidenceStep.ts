@@ -119,7 +119,7 @@ export async function analyseEvidence(
     recordBlind(context, tick.blind);
   } else {
     const stable = stableVariables(context, canary);
-    const window = evidenceWindow(evidenceSeconds(context));
+    const window = evidenceWindow(evidenceSeconds(context), evidence.lookIntervalSeconds);
     const look = await lookAtEvidence(
       provider,
       evidence,

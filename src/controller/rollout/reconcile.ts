@@ -28,6 +28,7 @@ import { completeScaleDown } from "./decide/promote.ts";
 import { detectRevision, initialize } from "./decide/start.ts";
 import { derivePhase } from "./phase.ts";
 import { revisionOf } from "./revision.ts";
+import { checkScrapeGate } from "./scrapeGate.ts";
 import { finalizeStatus, mergePatchBetween, statusPatch } from "./status.ts";
 import { desiredReplicasOf, observeTrack } from "./tracks.ts";
 
@@ -227,6 +228,7 @@ export async function reconcileRollout(
   detectRevision(context);
   await step(context, "analysis", () => analyse(context, deps.provider));
   progress(context);
+  await step(context, "scrape gate", () => checkScrapeGate(context, deps.provider));
   await step(context, "route traffic", () => actuateTraffic(context));
   confirmActionTraffic(context);
   await step(context, "size tracks", () => actuateTracks(deps.cluster, context));

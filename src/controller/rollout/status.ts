@@ -10,6 +10,7 @@ import { getCondition, setCondition } from "./conditions.ts";
 import type { ReconcileContext } from "./context.ts";
 import { activeTrack, analysisSpecOf, currentStep, derivePhase, idleTrack, isAborted } from "./phase.ts";
 import { canonicalJson } from "./revision.ts";
+import { scrapeGateNote } from "./scrapeGate.ts";
 import { desiredWeights } from "./weights.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -73,7 +74,7 @@ function describe(context: ReconcileContext): string {
   if (status.canaryRevision && spec.strategy.canary) {
     const steps = spec.strategy.canary.steps;
     const index = status.currentStepIndex ?? 0;
-    return `step ${index + 1}/${steps.length}: ${currentStep(spec, status)?.setWeight}% to ${idleTrack(status)}; ${weights}${evidenceNote(context)}`;
+    return `step ${index + 1}/${steps.length}: ${currentStep(spec, status)?.setWeight}% to ${idleTrack(status)}; ${weights}${scrapeGateNote(context)}${evidenceNote(context)}`;
   }
   if (status.canaryRevision)
     return `revision ${status.canaryRevision} on preview track ${idleTrack(status)}; ${weights}${evidenceNote(context)}`;

@@ -2,10 +2,12 @@
  * Where traffic should be, as a pure function of the status draft and what was observed.
  * Traffic moves toward a track only when it has the ready pods for its new share; it moves back
  * to the stable track at once (abort, rollback, cancelled release), whatever the canary's state.
+ * A release's first canary traffic also waits for Prometheus to scrape the canary (scrapeGate.ts).
  */
 import { type Weights, weightsTo } from "../traffic/router.ts";
 import type { ReconcileContext } from "./context.ts";
 import { activeTrack, currentStep, idleTrack } from "./phase.ts";
+import { gateHoldsTraffic } from "./scrapeGate.ts";
 import { canaryReplicas } from "./tracks.ts";
 
 /** The canary share this step asks for, capped by what the canary track can carry right now. */
@@ -15,7 +17,7 @@ function canaryShare(context: ReconcileContext): number {
   const track = tracks[canary];
   const runsRelease = track !== undefined && track.revision === status.canaryRevision;
   const stepWeight = currentStep(context.spec, status)?.setWeight ?? 0;
-  if (!runsRelease) return 0;
+  if (!runsRelease || gateHoldsTraffic(context)) return 0;
   const ready =
     track.readyReplicas >= canaryReplicas(router, desiredReplicas, stepWeight) && track.replicas >= 1;
   if (ready) return stepWeight;

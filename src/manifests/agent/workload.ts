@@ -11,6 +11,7 @@ import {
   type CanaryStep,
   type Cluster,
   type Duration,
+  seconds,
   wholeSeconds,
 } from "../../config/index.ts";
 import { AGENT_ROLLOUT, AGENT_ROLLOUT_API_VERSION, ROLLING_TRACK } from "../../contract/agentRollout.ts";
@@ -57,7 +58,7 @@ export function analysisSpec(analysis: Analysis, scrapeInterval: Duration): Anal
     noData: analysis.noData,
     metrics: gauges,
     evidence: {
-      lookIntervalSeconds: Math.max(1, wholeSeconds(analysis.lookInterval ?? scrapeInterval)),
+      lookIntervalSeconds: Math.max(0.1, seconds(analysis.lookInterval ?? scrapeInterval)),
       confidence: analysis.confidence,
       maxErrorRate: analysis.maxErrorRate,
       maxErrorRateOverStable: analysis.maxErrorRateOverStable,

@@ -45,17 +45,27 @@ export interface PrometheusConfigSpec {
   evaluationIntervalSeconds?: number;
 }
 
-/** How often the sandbox's Prometheus scrapes and evaluates unless told otherwise. */
-export const SANDBOX_SCRAPE_INTERVAL_SECONDS = 1;
+/**
+ * How often the sandbox's Prometheus scrapes unless told otherwise: twice a second, so the
+ * evidence analysis (which looks at every scrape) sees a canary's first records within half a
+ * second. Rules are evaluated every second.
+ */
+export const SANDBOX_SCRAPE_INTERVAL_SECONDS = 0.5;
+
+/** Seconds as a Prometheus duration (`500ms`, `1s`): Prometheus takes no fractional units. */
+export function promDuration(seconds: number): string {
+  const ms = Math.round(seconds * 1000);
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
 
 /** prometheus.yml for the spec. Pure. */
 export function renderPrometheusConfig(spec: PrometheusConfigSpec): string {
-  const scrape = `${spec.scrapeIntervalSeconds ?? SANDBOX_SCRAPE_INTERVAL_SECONDS}s`;
+  const scrape = promDuration(spec.scrapeIntervalSeconds ?? SANDBOX_SCRAPE_INTERVAL_SECONDS);
   const config: Record<string, unknown> = {
     global: {
       scrape_interval: scrape,
       scrape_timeout: scrape,
-      evaluation_interval: `${spec.evaluationIntervalSeconds ?? SANDBOX_SCRAPE_INTERVAL_SECONDS}s`,
+      evaluation_interval: promDuration(spec.evaluationIntervalSeconds ?? 1),
     },
     rule_files: [...spec.ruleFiles],
     scrape_configs: Object.entries(spec.jobs).map(([job, file]) => ({

@@ -59,10 +59,12 @@ const STEPS: CanaryStepSpec[] = [
   { setWeight: 100 },
 ];
 
+/** Records since the analysis started; the window's lookback before it (one look) has none. */
 const traffic = (recordsPerSecond: number, failureRate: number): TrackTraffic => ({
   recordsPerSecond,
   failureRate,
   latency: FAST_LATENCY,
+  idleSeconds: EVIDENCE.lookIntervalSeconds,
 });
 
 /** 1.1.0 canary on green over 1.0.0 on blue at `step`, its traffic (and the release's evidence window) in place since T0. */
@@ -156,10 +158,11 @@ describe("evidence looks at the scrape cadence", () => {
     const event = pass.events.find((e) => e.reason === "RolloutAborted")?.message ?? "";
     expect(event).toMatch(/canary 18\/60 failed \(30%\) vs stable 1\/1140 failed \(0\.1%\)/);
     expect(event).toMatch(/at 95%/);
-    // Only the canary's and the stable's counts, with the same window from the release's start.
+    // Only the canary's and the stable's counts, with the same window from the release's start
+    // (30 s) plus one look interval back, for the counters' sample from before it.
     const evidence = fixture.provider.queries.filter((q) => q.includes("increase("));
     expect(evidence).toHaveLength(6);
-    expect(evidence.every((q) => q.includes("[30s]"))).toBe(true);
+    expect(evidence.every((q) => q.includes("[60s]"))).toBe(true);
     expect(evidence.filter((q) => q.includes('track="blue"'))).toHaveLength(3);
   });
 
@@ -317,7 +320,8 @@ describe("the evidence window is measured on the wall clock", () => {
     const look = await fixture.reconcile();
     const evidence = fixture.provider.queries.filter((q) => q.includes("increase("));
     expect(evidence).toHaveLength(6);
-    expect(evidence.every((q) => q.includes("[30s]"))).toBe(true);
+    // 30 s of wall time (not 300 s of release time), plus the 30 s lookback.
+    expect(evidence.every((q) => q.includes("[60s]"))).toBe(true);
     const guard = look.status.analysis?.lastMeasurements.find((m) => m.metric === "error-rate");
     expect(guard?.samples).toEqual({ canary: 60 });
     // Pauses and intervals stay on the release clock: 300 s passed the 120 s pause of step 1.

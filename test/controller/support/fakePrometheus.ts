@@ -27,6 +27,11 @@ export interface TrackTraffic {
   failureRate: number;
   /** Cumulative share of records at or below each `le`, ending with `+Inf` at 1. Absent: no histogram. */
   latency?: ReadonlyArray<readonly [le: string, share: number]>;
+  /**
+   * Seconds at the start of every window with no records: the lookback the controller adds before
+   * the analysis start (one look interval), when the canary had no traffic yet. @default 0
+   */
+  idleSeconds?: number;
 }
 
 /** Well under a 1 s p95: 0.2 % of records slower than 1 s. */
@@ -62,11 +67,17 @@ export function evidenceAnswer(
   query: string,
   traffic: TrackTraffic,
 ): number | Array<{ le: string; count: number }> | undefined {
-  const processed = traffic.recordsPerSecond * (evidenceWindowOf(query) ?? 0);
+  const busySeconds = Math.max(0, (evidenceWindowOf(query) ?? 0) - (traffic.idleSeconds ?? 0));
+  const processed = traffic.recordsPerSecond * busySeconds;
   if (query.includes("agent_processing_latency_seconds_bucket"))
     return traffic.latency?.map(([le, share]) => ({ le, count: share * processed }));
   if (query.includes("agent_records_failed_total")) return traffic.failureRate * processed;
   return processed;
+}
+
+/** The scrape gate's query: how many of a track's pods have a counter series. */
+export function isScrapedPodsQuery(query: string): boolean {
+  return query.startsWith("count(");
 }
 
 /** Which of the three default analysis metrics a rendered query reads. */
@@ -139,6 +150,12 @@ export class FakePrometheus {
         },
       };
     const track = /track="(\w+)"/.exec(query)?.[1] ?? "";
+    if (isScrapedPodsQuery(query)) {
+      // One pod's series for a track with traffic, as one scraped pod exports it.
+      const scraped = this.traffic.has(track) || this.options.traffic !== undefined;
+      const result = scraped ? [{ metric: {}, value: [now, "1"] }] : [];
+      return { code: 200, body: { status: "success", data: { resultType: "vector", result } } };
+    }
     if (evidenceWindowOf(query) !== undefined) {
       const result = this.evidence(query, track);
       return { code: 200, body: { status: "success", data: { resultType: "vector", result } } };

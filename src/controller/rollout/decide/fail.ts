@@ -77,6 +77,7 @@ export function rollBack(context: ReconcileContext, cause: AbortCause): void {
   status.stepStartedAt = undefined;
   status.analysisStartedAt = undefined;
   status.analysisStartedWallAt = undefined;
+  status.scrapeGate = undefined;
   status.pause = undefined;
   markDegraded(context, cause, "rollback", revision, {
     reason: "RolledBack",

@@ -92,6 +92,7 @@ export function completeScaleDown(context: ReconcileContext): void {
   status.stepStartedAt = undefined;
   status.analysisStartedAt = undefined;
   status.analysisStartedWallAt = undefined;
+  status.scrapeGate = undefined;
   decide(context, {
     decision: "complete",
     reason: `revision ${status.stableRevision} serves all traffic; previous track at 0`,

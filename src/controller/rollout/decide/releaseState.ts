@@ -25,5 +25,6 @@ export function clearRelease(status: AgentRolloutStatus): void {
   status.stepStartedAt = undefined;
   status.analysisStartedAt = undefined;
   status.analysisStartedWallAt = undefined;
+  status.scrapeGate = undefined;
   status.pause = undefined;
 }

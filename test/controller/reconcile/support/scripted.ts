@@ -19,6 +19,7 @@ import {
   evidenceAnswer,
   evidenceWindowOf,
   GOOD,
+  isScrapedPodsQuery,
   metricOf,
   type TrackMetrics,
   type TrackTraffic,
@@ -108,6 +109,15 @@ export class ScriptedProvider implements MetricProvider {
     return answer.map(({ le, count }) => ({ labels: { le }, value: count }));
   }
 
+  /** One scraped pod for a track with traffic (its counter series), none otherwise. */
+  private scrapedPods(query: string): number {
+    const track = /track="(\w+)"/.exec(query)?.[1] ?? "";
+    if (this.tracks.get(track) === "unavailable") throw new ProviderUnavailableError("connection refused");
+    const traffic = this.traffic.get(track);
+    if (!traffic || traffic === "noData") throw new NoDataError(`no series for ${track}`);
+    return 1;
+  }
+
   async runVectorQuery(query: string): Promise<VectorSample[]> {
     this.queries.push(query);
     const answer = this.evidence(query);
@@ -120,6 +130,7 @@ export class ScriptedProvider implements MetricProvider {
 
   async runQuery(query: string): Promise<number> {
     this.queries.push(query);
+    if (isScrapedPodsQuery(query)) return this.scrapedPods(query);
     if (evidenceWindowOf(query) !== undefined) {
       const answer = this.evidence(query);
       if (typeof answer !== "number") throw new Error(`vector query run as a scalar: ${query}`);
