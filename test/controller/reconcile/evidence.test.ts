@@ -216,11 +216,12 @@ describe("evidence looks at the scrape cadence", () => {
     expect(seen[3]?.decisions[0]?.reason).toMatch(
       /evidence Inconclusive: not enough evidence yet: canary 240\/445 records/,
     );
-    // The 100 % step is in place at 300 s; its tick at 360 s promotes (count 1, evidence Successful).
-    expect(seconds).toBe(360);
+    // The 100 % step is in place at 300 s; its first look (330 s) promotes: the evidence is
+    // Successful and the gauges hold, so no tick of the step has to pass first.
+    expect(seconds).toBe(330);
     const promote = seen.at(-1)?.decisions.find((d) => d.decision === "promote");
     expect(promote?.reason).toMatch(
-      /evidence Successful: error-rate: canary 0\/720 failed \(0%\): error rate at most 1%/,
+      /evidence Successful: error-rate: canary 0\/\d+ failed \(0%\): error rate at most 1%/,
     );
     expect(promote?.measurements?.map((m) => `${m.metric} ${m.phase}`)).toEqual([
       "error-rate Successful",
@@ -244,6 +245,21 @@ describe("evidence looks at the scrape cadence", () => {
     expect(seen.length * 30).toBe(450);
     expect(seen.at(-2)?.status.analysis?.successes).toBeGreaterThanOrEqual(1);
     expect(seen.at(-2)?.status.message).toMatch(/evidence Inconclusive: .*canary 420\/445 records/);
+  });
+
+  it("Successful evidence does not promote while a gauge fails at the last look; the next tick aborts", async () => {
+    const fixture = new ReconcileFixture(canaryAt(3));
+    fixture.provider.setTraffic("green", traffic(40, 0));
+    fixture.provider.setTraffic("blue", traffic(38, 0.001));
+    fixture.provider.setTrack("green", { errorRate: 0, latencyP95: 0.1, dataQuality: 0.5 });
+    fixture.clock.advance(30);
+    const look = await fixture.reconcile();
+    expect(look.status.analysis?.verdict).toBe("Successful");
+    expect(metricPhases(look)).toContain("data-quality Failed");
+    expect(look.decisions.map((d) => d.decision)).not.toContain("promote");
+    fixture.clock.advance(30);
+    const tick = await fixture.reconcile();
+    expect(decided(tick)[0]).toMatch(/^abort: analysis failed: .*data-quality/);
   });
 
   it("at 100 % the stable track has no traffic: Successful guard rails promote, the short comparison does not hold it", async () => {

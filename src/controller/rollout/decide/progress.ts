@@ -55,15 +55,33 @@ function isLastStep(context: ReconcileContext): boolean {
 }
 
 /**
- * Moves the release on when the step's analysis passed and its pause is over; with evidence, an
- * intermediate step needs no more (a Failed verdict aborted already), the final promotion and a
- * blue-green switch also need the evidence Successful.
+ * The value checks (gauges such as data quality) at the last look: all Successful. With evidence
+ * they are measured at every look, beside the evidence.
  */
+function gaugesHold(context: ReconcileContext): boolean {
+  const names = new Set((analysisSpecOf(context.spec)?.metrics ?? []).map((metric) => metric.name));
+  const gauges = (context.status.analysis?.lastMeasurements ?? []).filter((m) => names.has(m.metric));
+  return gauges.length === names.size && gauges.every((measurement) => measurement.phase === "Successful");
+}
+
+/**
+ * Whether the step's analysis lets the release move on. Without evidence: `count` successful
+ * ticks. With evidence, an intermediate step still needs its ticks (a Failed verdict aborted
+ * already); the final promotion and a blue-green switch need the evidence Successful and the
+ * gauges holding at the last look instead: proven good over the whole release is a stronger
+ * condition than any number of ticks, and waiting for more ticks after it only delays.
+ */
+function stepAnalysisPassed(context: ReconcileContext): boolean {
+  const { spec, status } = context;
+  const final = spec.strategy.blueGreen !== undefined || isLastStep(context);
+  if (!final || !analysisSpecOf(spec)?.evidence) return analysisPassed(spec, status);
+  return awaitingEvidence(context) === undefined && gaugesHold(context);
+}
+
+/** Moves the release on when the step's analysis passed (stepAnalysisPassed) and its pause is over. */
 export function progress(context: ReconcileContext): void {
   const { status, spec } = context;
-  if (status.pause || !status.stepStartedAt || !status.canaryRevision || !analysisPassed(spec, status))
-    return;
-  if ((spec.strategy.blueGreen || isLastStep(context)) && awaitingEvidence(context)) return;
+  if (status.pause || !status.stepStartedAt || !status.canaryRevision || !stepAnalysisPassed(context)) return;
   if (spec.strategy.blueGreen) {
     const refused = spec.strategy.blueGreen.autoPromote
       ? switchBlueGreen(context, `pre-promotion ${passedReason(context)}`)
