@@ -4,7 +4,7 @@
  * versions (failing at random like stable, its natural noise) and bad ones (30 %, 5 %, 2 % of
  * records failing, threshold 1 %; or slow, p95 ×10).
  *
- *   npm run bench:analysis [-- --quick] [-- --releases 20 --concurrency 12 --time-scale 10 --rate 200 --interval 60]
+ *   npm run bench:analysis [-- --quick] [-- --releases 20 --concurrency 14 --time-scale 10 --rate 200 --interval 60]
  *
  * One sandbox runs `--concurrency` copies of the dev stack's canary agent (bench/support/
  * canaryFleet.ts); each copy takes the next release from one queue, interleaved by strategy and
@@ -62,7 +62,7 @@ const { values: args } = parseArgs({
 });
 
 const RELEASES = Number(args.releases ?? (args.quick ? 1 : 20));
-const CONCURRENCY = Number(args.concurrency ?? (args.quick ? 20 : 30));
+const CONCURRENCY = Number(args.concurrency ?? (args.quick ? 10 : 14));
 const TIME_SCALE = Number(args["time-scale"]);
 const RATE = Number(args.rate);
 /** Every strategy's analysis interval, compressed like the sandbox's other timings. */

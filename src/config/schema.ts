@@ -128,6 +128,7 @@ export const analysisSchema = z.strictObject({
   /**
    * How often the controller looks at the evidence; a failure aborts at the first look that shows
    * it. Omitted: `monitoring.scrapeInterval` (looking more often than Prometheus scrapes sees nothing new).
+   * Sub-second values (`500ms`) are allowed, 100ms at least.
    */
   lookInterval: duration.optional(),
 });
