@@ -1,7 +1,7 @@
 /**
  * End to end on one sandbox (the dev stack run for real on this machine, timings 10× faster):
  * a good canary is promoted, a bad canary is rolled back with no failed request after the
- * abort, a blue-green switch drops none of 20,000+ requests, and the HTML report of the bad
+ * abort, a canary failing 2 % of its records is aborted on evidence, a blue-green switch drops none of 20,000+ requests, and the HTML report of the bad
  * canary renders its data in headless Chromium. The releases run in this order on purpose: each
  * starts from the state the previous one left.
  */
