@@ -1,19 +1,42 @@
 #!/usr/bin/env node
 // `agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n ns]` (kubectl-plugin style).
+// Plain JavaScript that any Node runs: it checks the version before loading anything that needs 22+.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeTooOld } from "./node-version.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [command, ...rest] = process.argv.slice(2);
-const entry = command === "rollout" ? "src/controller/cli/main.ts" : undefined;
-if (!entry) {
-  console.error(
-    "usage: agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n namespace]",
-  );
+const usage = `Usage:
+  agent-fleet rollout <command> <agent> [flags]
+
+Commands: status, watch, promote, abort, pause, resume ("agent-fleet rollout --help" for more)
+Flags: -h, --help; --version`;
+
+if (command === "--version") {
+  const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  console.log(`agent-fleet ${version}`);
+  process.exit(0);
+}
+if (command === "--help" || command === "-h" || command === undefined) {
+  console.log(usage);
+  process.exit(command === undefined ? 2 : 0);
+}
+if (command !== "rollout") {
+  console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
   process.exit(2);
 }
-const result = spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, entry), ...rest], {
-  stdio: "inherit",
-});
+const tooOld = nodeTooOld(process.versions.node, process.execPath);
+if (tooOld) {
+  console.error(tooOld);
+  process.exit(1);
+}
+// The same Node runs the command (tsx's own launcher would take whichever node is first on PATH).
+const result = spawnSync(
+  process.execPath,
+  [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/controller/cli/main.ts"), ...rest],
+  { stdio: "inherit" },
+);
 process.exit(result.status ?? 1);

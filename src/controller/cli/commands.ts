@@ -4,11 +4,12 @@
  * (see actionCommand.ts and rollout/actions.ts).
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { ClientNodeCluster, loadKubeConfig } from "../kube/clientNodeCluster.ts";
 import type { Cluster } from "../kube/cluster.ts";
 import type { ManualActionName } from "../rollout/actionRequest.ts";
 import { EXIT, requestAction } from "./actionCommand.ts";
-import { type CliIo, type CliOptions, parseCliArgs } from "./options.ts";
+import { type CliIo, type CliOptions, infoRequest, parseCliArgs } from "./options.ts";
 import { findRollout, readTracks, settledExitCode } from "./read.ts";
 import { renderRollout } from "./view.ts";
 import { watchRollout } from "./watch.ts";
@@ -25,7 +26,18 @@ function isAction(options: CliOptions): options is CliOptions & { command: Manua
   return options.command !== "status" && options.command !== "watch";
 }
 
+/** The package's version, for `--version`. */
+export function cliVersion(): string {
+  const manifest = new URL("../../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
 export async function runCli(argv: string[], io: CliIo, cluster?: Cluster): Promise<number> {
+  const info = infoRequest(argv, cliVersion());
+  if (info) {
+    io.stdout.write(`${info.print}\n`);
+    return 0;
+  }
   let options: CliOptions;
   try {
     options = parseCliArgs(argv, io.env);

@@ -2,9 +2,10 @@
 import { parseArgs } from "node:util";
 import { ACTIONS, type ManualActionName } from "../rollout/actionRequest.ts";
 import { gateFromStepFlag } from "./actionPlan.ts";
+import { commandHelp, isCommandName, rolloutHelp } from "./help.ts";
 
 export const USAGE =
-  "usage: agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n namespace] [--server url] [--by name] [--timeout seconds] [--no-wait] [--step N|switch|scale-down (promote)] [--replace (abort)]";
+  "usage: agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n namespace] [--server url] [--by name] [--timeout seconds] [--no-wait] [--step N|switch|scale-down (promote)] [--replace (abort)]\n(agent-fleet rollout --help for more)";
 
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -27,7 +28,33 @@ export interface CliOptions {
   replace: boolean;
 }
 
+/** What `--help` or `--version` asked to print instead of running a command. */
+export interface CliInfo {
+  print: string;
+}
+
+/**
+ * `--help` / `-h` anywhere (of the command named before it, else of `rollout`) and `--version`
+ * win over everything else, as in kubectl; otherwise the command's options.
+ */
+export function infoRequest(argv: string[], version: string): CliInfo | undefined {
+  const flags = argv.filter((arg) => arg.startsWith("-"));
+  if (flags.includes("--version")) return { print: `agent-fleet ${version}` };
+  if (!flags.includes("--help") && !flags.includes("-h")) return undefined;
+  const command = argv.find((arg) => !arg.startsWith("-"));
+  return { print: isCommandName(command) ? commandHelp(command) : rolloutHelp() };
+}
+
 export function parseCliArgs(argv: string[], env: Record<string, string | undefined>): CliOptions {
+  try {
+    return optionsOf(argv, env);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(message.includes(USAGE) ? message : `${message}\n${USAGE}`);
+  }
+}
+
+function optionsOf(argv: string[], env: Record<string, string | undefined>): CliOptions {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
