@@ -5,7 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { ClientNodeCluster, loadKubeConfig } from "../kube/clientNodeCluster.ts";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { ClientNodeCluster, contextNamespace, loadKubeConfig } from "../kube/clientNodeCluster.ts";
 import type { Cluster } from "../kube/cluster.ts";
 import type { ManualActionName } from "../rollout/actionRequest.ts";
 import { EXIT, requestAction } from "./actionCommand.ts";
@@ -16,6 +17,13 @@ import { watchRollout } from "./watch.ts";
 
 export { type CliIo, type CliOptions, parseCliArgs, USAGE } from "./options.ts";
 export { findRollout, readTracks, settledExitCode } from "./read.ts";
+
+/** Like kubectl: without `-n`, the namespace of the kubeconfig's current context, if it names one. */
+export function withContextNamespace(options: CliOptions, kubeConfig: KubeConfig): CliOptions {
+  if (options.namespaceGiven || options.server) return options;
+  const namespace = contextNamespace(kubeConfig);
+  return namespace ? { ...options, namespace } : options;
+}
 
 /** Who asks: `--by`, else the kubeconfig user, else the OS user. */
 function actor(options: CliOptions, io: CliIo, kubeUser: string | undefined): string {
@@ -47,15 +55,16 @@ export async function runCli(argv: string[], io: CliIo, cluster?: Cluster): Prom
   }
   let client = cluster;
   let kubeUser: string | undefined;
-  if (!client) {
-    const kubeConfig = loadKubeConfig(options.server);
-    kubeUser = options.server ? undefined : kubeConfig.getCurrentUser()?.name;
-    client = new ClientNodeCluster(kubeConfig, {
-      requestTimeoutMs: 10_000,
-      userAgent: "agent-fleet-rollout-cli",
-    });
-  }
   try {
+    if (!client) {
+      const kubeConfig = loadKubeConfig(options.server, options);
+      kubeUser = options.server ? undefined : kubeConfig.getCurrentUser()?.name;
+      options = withContextNamespace(options, kubeConfig);
+      client = new ClientNodeCluster(kubeConfig, {
+        requestTimeoutMs: 10_000,
+        userAgent: "agent-fleet-rollout-cli",
+      });
+    }
     if (options.command === "status") {
       const rollout = await findRollout(client, options.namespace, options.agent);
       io.stdout.write(`${renderRollout(rollout, await readTracks(client, rollout))}\n`);

@@ -7,8 +7,11 @@ import type { ManualActionName } from "../rollout/actionRequest.ts";
 
 export type CommandName = "status" | "watch" | ManualActionName;
 
-const COMMON_FLAGS = `  -n, --namespace <ns>   namespace of the AgentRollout (default $AGENTFLEET_NAMESPACE or data-processing)
-      --server <url>     API server URL instead of the kubeconfig's current context ($AGENTFLEET_KUBE_SERVER)
+const COMMON_FLAGS = `  -n, --namespace <ns>   namespace of the AgentRollout (default $AGENTFLEET_NAMESPACE, else the
+                         kubeconfig context's namespace, else data-processing)
+      --context <name>   kubeconfig context to use instead of the current one
+      --kubeconfig <f>   kubeconfig file instead of $KUBECONFIG or ~/.kube/config
+      --server <url>     API server URL, without credentials, instead of the kubeconfig ($AGENTFLEET_KUBE_SERVER)
   -h, --help             show this help`;
 
 const ACTION_FLAGS = `      --by <name>        who asks, recorded with the request (default the kubeconfig user, then $USER)

@@ -5,7 +5,10 @@ import { gateFromStepFlag } from "./actionPlan.ts";
 import { commandHelp, isCommandName, rolloutHelp } from "./help.ts";
 
 export const USAGE =
-  "usage: agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n namespace] [--server url] [--by name] [--timeout seconds] [--no-wait] [--step N|switch|scale-down (promote)] [--replace (abort)]\n(agent-fleet rollout --help for more)";
+  "usage: agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n namespace] [--context name] [--kubeconfig file] [--server url] [--by name] [--timeout seconds] [--no-wait] [--step N|switch|scale-down (promote)] [--replace (abort)]\n(agent-fleet rollout --help for more)";
+
+/** The namespace when neither `-n`, `$AGENTFLEET_NAMESPACE` nor the kubeconfig context names one. */
+export const DEFAULT_NAMESPACE = "data-processing";
 
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -17,6 +20,10 @@ export interface CliOptions {
   command: "status" | "watch" | ManualActionName;
   agent: string;
   namespace: string;
+  /** Whether `namespace` was asked for (`-n` or `$AGENTFLEET_NAMESPACE`); otherwise the kubeconfig context's namespace wins over the default. */
+  namespaceGiven: boolean;
+  kubeconfig?: string;
+  context?: string;
   server?: string;
   by?: string;
   /** How long to wait for the controller's answer and, for promote/abort, the router's read-back. */
@@ -61,6 +68,8 @@ function optionsOf(argv: string[], env: Record<string, string | undefined>): Cli
     options: {
       namespace: { type: "string", short: "n" },
       server: { type: "string" },
+      kubeconfig: { type: "string" },
+      context: { type: "string" },
       by: { type: "string" },
       timeout: { type: "string" },
       "no-wait": { type: "boolean", default: false },
@@ -81,7 +90,10 @@ function optionsOf(argv: string[], env: Record<string, string | undefined>): Cli
   return {
     command: command as CliOptions["command"],
     agent,
-    namespace: values.namespace ?? env.AGENTFLEET_NAMESPACE ?? "data-processing",
+    namespace: values.namespace ?? env.AGENTFLEET_NAMESPACE ?? DEFAULT_NAMESPACE,
+    namespaceGiven: (values.namespace ?? env.AGENTFLEET_NAMESPACE) !== undefined,
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
     server: values.server ?? env.AGENTFLEET_KUBE_SERVER,
     by: values.by,
     timeoutSeconds,

@@ -399,9 +399,32 @@ export function kubeConfigForServer(server: string, namespace = "default"): Kube
 }
 
 /** In a pod: the service account; elsewhere: $KUBECONFIG or ~/.kube/config. */
-export function loadKubeConfig(server?: string): KubeConfig {
+/** Where the kubeconfig comes from, as kubectl's `--kubeconfig` and `--context` say. */
+export interface KubeConfigSource {
+  /** A kubeconfig file instead of `$KUBECONFIG` / `~/.kube/config` / in-cluster. */
+  kubeconfig?: string;
+  /** A context of that kubeconfig instead of its current one. */
+  context?: string;
+}
+
+export function loadKubeConfig(server?: string, source: KubeConfigSource = {}): KubeConfig {
   if (server) return kubeConfigForServer(server);
   const kubeConfig = new PooledKubeConfig();
-  kubeConfig.loadFromDefault();
+  if (source.kubeconfig) kubeConfig.loadFromFile(source.kubeconfig);
+  else kubeConfig.loadFromDefault();
+  if (source.context) {
+    if (!kubeConfig.getContextObject(source.context)) {
+      const known = kubeConfig.getContexts().map((context) => context.name);
+      throw new Error(
+        `context ${JSON.stringify(source.context)} is not in the kubeconfig (contexts: ${known.join(", ") || "none"})`,
+      );
+    }
+    kubeConfig.setCurrentContext(source.context);
+  }
   return kubeConfig;
+}
+
+/** The namespace the kubeconfig's current context names, as kubectl defaults `-n` to it. */
+export function contextNamespace(kubeConfig: KubeConfig): string | undefined {
+  return kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || undefined;
 }
