@@ -9,6 +9,7 @@
  * scrapes from it.
  */
 import { type Duration, type FleetConfig, seconds } from "../config/index.ts";
+import { promDuration } from "./infra/prometheus.ts";
 
 export function compressDuration(duration: Duration, scale: number): Duration {
   return `${Math.max(1, Math.round(seconds(duration) / scale))}s` as Duration;
@@ -27,7 +28,7 @@ export function sandboxFleet(fleet: FleetConfig, scale: number, scrapeIntervalSe
     ...compressed,
     monitoring: {
       ...compressed.monitoring,
-      scrapeInterval: `${Math.round(scrapeIntervalSeconds * 1000)}ms` as Duration,
+      scrapeInterval: promDuration(scrapeIntervalSeconds) as Duration,
     },
   };
 }

@@ -40,12 +40,12 @@ function capture() {
 
 describe("agent-fleet rollout --help", () => {
   it("answers --help, -h and <command> --help with the right text, and --version with the package's", () => {
-    expect(infoRequest(["--help"], "1.2.3")?.print).toBe(rolloutHelp());
-    expect(infoRequest(["-h"], "1.2.3")?.print).toBe(rolloutHelp());
-    expect(infoRequest(["promote", "ingest", "--help"], "1.2.3")?.print).toBe(commandHelp("promote"));
-    expect(infoRequest(["abort", "-h"], "1.2.3")?.print).toBe(commandHelp("abort"));
-    expect(infoRequest(["--version"], "1.2.3")?.print).toBe("agent-fleet 1.2.3");
-    expect(infoRequest(["status", "ingest", "-n", "x"], "1.2.3")).toBeUndefined();
+    expect(infoRequest(["--help"], () => "1.2.3")?.print).toBe(rolloutHelp());
+    expect(infoRequest(["-h"], () => "1.2.3")?.print).toBe(rolloutHelp());
+    expect(infoRequest(["promote", "ingest", "--help"], () => "1.2.3")?.print).toBe(commandHelp("promote"));
+    expect(infoRequest(["abort", "-h"], () => "1.2.3")?.print).toBe(commandHelp("abort"));
+    expect(infoRequest(["--version"], () => "1.2.3")?.print).toBe("agent-fleet 1.2.3");
+    expect(infoRequest(["status", "ingest", "-n", "x"], () => "1.2.3")).toBeUndefined();
   });
 
   it("gives every command its usage, flags, examples and exit codes, naming the flags it takes", () => {

@@ -41,7 +41,7 @@ export function cliVersion(): string {
 }
 
 export async function runCli(argv: string[], io: CliIo, cluster?: Cluster): Promise<number> {
-  const info = infoRequest(argv, cliVersion());
+  const info = infoRequest(argv, cliVersion);
   if (info) {
     io.stdout.write(`${info.print}\n`);
     return 0;

@@ -1,6 +1,6 @@
 /** Command-line parsing for `agent-fleet rollout …` (pure). */
 import { parseArgs } from "node:util";
-import { ACTIONS, type ManualActionName } from "../rollout/actionRequest.ts";
+import type { ManualActionName } from "../rollout/actionRequest.ts";
 import { gateFromStepFlag } from "./actionPlan.ts";
 import { commandHelp, isCommandName, rolloutHelp } from "./help.ts";
 
@@ -44,9 +44,9 @@ export interface CliInfo {
  * `--help` / `-h` anywhere (of the command named before it, else of `rollout`) and `--version`
  * win over everything else, as in kubectl; otherwise the command's options.
  */
-export function infoRequest(argv: string[], version: string): CliInfo | undefined {
+export function infoRequest(argv: string[], version: () => string): CliInfo | undefined {
   const flags = argv.filter((arg) => arg.startsWith("-"));
-  if (flags.includes("--version")) return { print: `agent-fleet ${version}` };
+  if (flags.includes("--version")) return { print: `agent-fleet ${version()}` };
   if (!flags.includes("--help") && !flags.includes("-h")) return undefined;
   const command = argv.find((arg) => !arg.startsWith("-"));
   return { print: isCommandName(command) ? commandHelp(command) : rolloutHelp() };
@@ -78,8 +78,7 @@ function optionsOf(argv: string[], env: Record<string, string | undefined>): Cli
     },
   });
   const [command, agent, ...extra] = positionals;
-  const commands = ["status", "watch", ...ACTIONS];
-  if (!command || !commands.includes(command) || !agent || extra.length > 0) throw new Error(USAGE);
+  if (!isCommandName(command) || !agent || extra.length > 0) throw new Error(USAGE);
   if (values.step !== undefined && command !== "promote")
     throw new Error(`--step only applies to promote\n${USAGE}`);
   if (values.step !== undefined) gateFromStepFlag(values.step);

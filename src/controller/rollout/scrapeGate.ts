@@ -17,8 +17,8 @@ import { type MetricProvider, NoDataError } from "../analysis/provider.ts";
 import { isoTime, parseTime } from "../clock.ts";
 import { errorMessage } from "../kube/errors.ts";
 import { decide, emit, type ReconcileContext, wakeAt } from "./context.ts";
-import { analysisSpecOf, currentStep, idleTrack } from "./phase.ts";
-import { canaryReplicas } from "./tracks.ts";
+import { analysisSpecOf, idleTrack } from "./phase.ts";
+import { canaryCarriesStep } from "./tracks.ts";
 
 export const SCRAPE_GATE_LOOKS = 10;
 export const SCRAPE_GATE_MIN_SECONDS = 30;
@@ -32,12 +32,10 @@ export function gateHoldsTraffic(context: ReconcileContext): boolean {
   return !status.scrapeGate?.passedAt;
 }
 
+/** Ready for the step's traffic (as weights.ts routes it), with a pod for Prometheus to scrape. */
 function canaryReady(context: ReconcileContext): boolean {
-  const { status, tracks, router, desiredReplicas, spec } = context;
-  const track = tracks[idleTrack(status)];
-  if (!track || track.revision !== status.canaryRevision) return false;
-  const weight = currentStep(spec, status)?.setWeight ?? 0;
-  return track.readyReplicas >= Math.max(1, canaryReplicas(router, desiredReplicas, weight));
+  const ready = context.tracks[idleTrack(context.status)]?.readyReplicas ?? 0;
+  return canaryCarriesStep(context) && ready >= 1;
 }
 
 async function scrapedPods(context: ReconcileContext, provider: MetricProvider): Promise<number> {
@@ -54,13 +52,9 @@ async function scrapedPods(context: ReconcileContext, provider: MetricProvider):
   }
 }
 
-function pass(context: ReconcileContext, reason: string, blind: boolean): void {
+function pass(context: ReconcileContext, since: string, reason: string, blind: boolean): void {
   const { status } = context;
-  status.scrapeGate = {
-    since: status.scrapeGate?.since ?? isoTime(context.wallNow),
-    passedAt: isoTime(context.wallNow),
-    ...(blind ? { blind } : {}),
-  };
+  status.scrapeGate = { since, passedAt: isoTime(context.wallNow), ...(blind ? { blind } : {}) };
   decide(context, { decision: "scrape-gate", reason, revision: status.canaryRevision });
   emit(context, blind ? "Warning" : "Normal", blind ? "CanaryUnscraped" : "CanaryScraped", reason);
 }
@@ -71,8 +65,8 @@ export async function checkScrapeGate(context: ReconcileContext, provider: Metri
   const { status } = context;
   const evidence = analysisSpecOf(context.spec)?.evidence;
   const lookSeconds = evidence?.lookIntervalSeconds ?? 1;
-  if (!status.scrapeGate) status.scrapeGate = { since: isoTime(context.wallNow) };
-  const waited = (context.wallNow - (parseTime(status.scrapeGate.since) ?? context.wallNow)) / 1000;
+  const since = status.scrapeGate?.since ?? isoTime(context.wallNow);
+  const waited = (context.wallNow - (parseTime(since) ?? context.wallNow)) / 1000;
   const limit = Math.max(SCRAPE_GATE_MIN_SECONDS, SCRAPE_GATE_LOOKS * lookSeconds);
   let seen = 0;
   let problem: string | undefined;
@@ -83,17 +77,19 @@ export async function checkScrapeGate(context: ReconcileContext, provider: Metri
   }
   const track = idleTrack(status);
   if (seen >= 1) {
-    pass(context, `Prometheus scrapes ${seen} pod(s) of track ${track}: canary traffic starts`, false);
+    pass(context, since, `Prometheus scrapes ${seen} pod(s) of track ${track}: canary traffic starts`, false);
     return;
   }
   if (waited >= limit) {
     pass(
       context,
+      since,
       `Prometheus has not scraped track ${track} after ${Math.round(waited)} s${problem ? ` (${problem})` : ""}: canary traffic starts unseen; the analysis's no-data rules apply`,
       true,
     );
     return;
   }
+  status.scrapeGate = { since };
   if (problem) context.problems.push(`scrape gate: ${problem}`);
   wakeAt(context, context.now + lookSeconds * 1000);
 }

@@ -103,6 +103,15 @@ export function canaryReplicas(router: TrafficRouter, desiredReplicas: number, w
   return weight >= 100 ? desiredReplicas : Math.max(1, Math.ceil((desiredReplicas * weight) / 100));
 }
 
+/** Whether the idle track runs the release's revision with the ready pods its current step needs. */
+export function canaryCarriesStep(context: ReconcileContext): boolean {
+  const { status, tracks, router, desiredReplicas } = context;
+  const track = tracks[idleTrack(status)];
+  if (!track || track.revision !== status.canaryRevision) return false;
+  const weight = currentStep(context.spec, status)?.setWeight ?? 0;
+  return track.readyReplicas >= canaryReplicas(router, desiredReplicas, weight) && track.replicas >= 1;
+}
+
 export interface TrackPlan {
   replicas: number;
   /** The track must run the desired revision (created or updated from the template). */

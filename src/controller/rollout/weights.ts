@@ -8,19 +8,16 @@ import { type Weights, weightsTo } from "../traffic/router.ts";
 import type { ReconcileContext } from "./context.ts";
 import { activeTrack, currentStep, idleTrack } from "./phase.ts";
 import { gateHoldsTraffic } from "./scrapeGate.ts";
-import { canaryReplicas } from "./tracks.ts";
+import { canaryCarriesStep } from "./tracks.ts";
 
 /** The canary share this step asks for, capped by what the canary track can carry right now. */
 function canaryShare(context: ReconcileContext): number {
-  const { status, tracks, weights, router, desiredReplicas } = context;
+  const { status, tracks, weights } = context;
   const canary = idleTrack(status);
-  const track = tracks[canary];
-  const runsRelease = track !== undefined && track.revision === status.canaryRevision;
+  const runsRelease = tracks[canary]?.revision === status.canaryRevision;
   const stepWeight = currentStep(context.spec, status)?.setWeight ?? 0;
   if (!runsRelease || gateHoldsTraffic(context)) return 0;
-  const ready =
-    track.readyReplicas >= canaryReplicas(router, desiredReplicas, stepWeight) && track.replicas >= 1;
-  if (ready) return stepWeight;
+  if (canaryCarriesStep(context)) return stepWeight;
   return Math.min(weights?.[canary] ?? 0, stepWeight);
 }
 

@@ -4,10 +4,10 @@
  * so a fleet Prometheus never sees releases blind, with a Warning.
  */
 import { describe, expect, it, vi } from "vitest";
-import { defaultAnalysisMetrics, SCRAPED_PODS_QUERY } from "../../../src/contract/analysisQueries.ts";
+import { defaultAnalysisMetrics } from "../../../src/contract/analysisQueries.ts";
 import { SCRAPE_GATE_MIN_SECONDS } from "../../../src/controller/rollout/scrapeGate.ts";
 import type { AgentRolloutStatus, AnalysisSpec, EvidenceSpec } from "../../../src/crd/agentRollout.ts";
-import { FAST_LATENCY } from "../support/fakePrometheus.ts";
+import { FAST_LATENCY, isScrapedPodsQuery } from "../support/fakePrometheus.ts";
 import {
   decided,
   type FixtureOptions,
@@ -59,8 +59,7 @@ function releaseStarting(analysis: Partial<AnalysisSpec> = ANALYSIS): FixtureOpt
   };
 }
 
-const gateQueries = (fixture: ReconcileFixture) =>
-  fixture.provider.queries.filter((query) => query.startsWith(SCRAPED_PODS_QUERY.slice(0, 6)));
+const gateQueries = (fixture: ReconcileFixture) => fixture.provider.queries.filter(isScrapedPodsQuery);
 
 describe("the scrape gate", () => {
   it("holds the first canary traffic until Prometheus scrapes a canary pod, then routes it", async () => {
