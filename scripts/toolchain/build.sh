@@ -3,7 +3,8 @@
 # versions.sh, into $TOOLCHAIN_DIR/<component>-<version>/bin. A component is rebuilt only when its
 # version or this script changes, so a warm run takes seconds.
 #
-#   scripts/toolchain/build.sh [kubernetes|etcd|kwok|pulumi|pulumi-nodejs|pulumi-kubernetes|crds ...]
+#   scripts/toolchain/build.sh [kubernetes|etcd|kwok|pulumi|pulumi-nodejs|pulumi-kubernetes|crds|
+#                               prometheus|alertmanager ...]
 #
 # Prints the cache directory of each component on stdout, progress on stderr.
 set -euo pipefail
@@ -156,6 +157,40 @@ json.dump(mapping, open(os.path.join(cmd, "terraform-mapping-embed.json"), "w"),
 PY
 }
 
+# promtool and prometheus without the cloud service discoveries (static and file SD stay): the
+# rule tests and the sandbox need neither, and they are most of the build. The web UI is not
+# embedded (no `builtinassets` tag); the API is all the tests use.
+build_prometheus() {
+  quiet go mod init agentfleet.local/prometheus-build
+  quiet go get "github.com/prometheus/prometheus@$PROMETHEUS_MODULE_VERSION"
+  printf 'package tools\n\nimport (\n\t_ "github.com/prometheus/prometheus/cmd/prometheus"\n\t_ "github.com/prometheus/prometheus/cmd/promtool"\n)\n' >tools.go
+  quiet go mod tidy -tags remove_all_sd
+  local ldflags="-s -w -X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION#v}"
+  for cmd in prometheus promtool; do
+    log "prometheus: $cmd"
+    go build -tags remove_all_sd -trimpath -ldflags="$ldflags" -o "$1/bin/$cmd" "github.com/prometheus/prometheus/cmd/$cmd"
+  done
+}
+
+# The module zip lacks the compiled UI that ui/web.go embeds (ui/app/dist, built by Elm in
+# upstream's release): build from a copy with a one-page stand-in. amtool and the API need no UI.
+build_alertmanager() {
+  local src; src="$(module_dir "github.com/prometheus/alertmanager@$ALERTMANAGER_VERSION")"
+  cp -r "$src" alertmanager && chmod -R u+w alertmanager
+  mkdir -p alertmanager/ui/app/dist
+  echo '<!doctype html><title>Alertmanager</title><p>UI not built; use the API or amtool.' >alertmanager/ui/app/dist/index.html
+  quiet go mod init agentfleet.local/alertmanager-build
+  go mod edit -require "github.com/prometheus/alertmanager@$ALERTMANAGER_VERSION" \
+    -replace "github.com/prometheus/alertmanager=./alertmanager"
+  printf 'package tools\n\nimport (\n\t_ "github.com/prometheus/alertmanager/cmd/alertmanager"\n\t_ "github.com/prometheus/alertmanager/cmd/amtool"\n)\n' >tools.go
+  quiet go mod tidy
+  local ldflags="-s -w -X github.com/prometheus/common/version.Version=${ALERTMANAGER_VERSION#v}"
+  for cmd in alertmanager amtool; do
+    log "alertmanager: $cmd"
+    go build -trimpath -ldflags="$ldflags" -o "$1/bin/$cmd" "github.com/prometheus/alertmanager/cmd/$cmd"
+  done
+}
+
 # Prerequisite CRDs from their Go module zips.
 build_crds() {
   local gw pom
@@ -182,9 +217,11 @@ main() {
     [pulumi-nodejs]="pulumi-language-nodejs-$PULUMI_NODEJS_HOST_VERSION build_pulumi_nodejs"
     [pulumi-kubernetes]="pulumi-resource-kubernetes-$PULUMI_KUBERNETES_VERSION build_pulumi_kubernetes"
     [crds]="crds-gateway-$GATEWAY_API_VERSION-pom-$PROMETHEUS_OPERATOR_VERSION build_crds"
+    [prometheus]="prometheus-$PROMETHEUS_VERSION build_prometheus"
+    [alertmanager]="alertmanager-$ALERTMANAGER_VERSION build_alertmanager"
   )
   components=("$@")
-  [ ${#components[@]} -gt 0 ] || components=(crds etcd kwok kubernetes pulumi-nodejs pulumi pulumi-kubernetes)
+  [ ${#components[@]} -gt 0 ] || components=(crds etcd kwok kubernetes pulumi-nodejs pulumi pulumi-kubernetes prometheus alertmanager)
   for c in "${components[@]}"; do
     [ -n "${builders[$c]:-}" ] || { echo "toolchain: unknown component '$c' (one of: ${!builders[*]})" >&2; exit 2; }
     # shellcheck disable=SC2086
