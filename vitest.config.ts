@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "policies/**/*.test.ts"],
     // The real-cluster tier has its own config (vitest.cluster.config.ts, `npm run test:cluster`).
     exclude: ["test/cluster/**", "**/node_modules/**"],
+    // The sandbox runs the Prometheus/Alertmanager generation promtool/amtool come from.
+    setupFiles: ["test/support/monitoringGeneration.setup.ts"],
     // Room for a loaded 2-core machine, where CPU-bound tests take several times their idle
     // time (promtool's slo-burn.yaml: 83 s measured beside two CPU burners); only a hang fails.
     testTimeout: 180_000,

@@ -164,11 +164,11 @@ build_prometheus() {
   quiet go mod init agentfleet.local/prometheus-build
   quiet go get "github.com/prometheus/prometheus@$PROMETHEUS_MODULE_VERSION"
   printf 'package tools\n\nimport (\n\t_ "github.com/prometheus/prometheus/cmd/prometheus"\n\t_ "github.com/prometheus/prometheus/cmd/promtool"\n)\n' >tools.go
-  quiet go mod tidy -tags remove_all_sd
   local ldflags="-s -w -X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION#v}"
   for cmd in prometheus promtool; do
     log "prometheus: $cmd"
-    go build -tags remove_all_sd -trimpath -ldflags="$ldflags" -o "$1/bin/$cmd" "github.com/prometheus/prometheus/cmd/$cmd"
+    # -mod=mod instead of `go mod tidy`: tidy ignores build tags and would fetch every discovery.
+    go build -mod=mod -tags remove_all_sd -trimpath -ldflags="$ldflags" -o "$1/bin/$cmd" "github.com/prometheus/prometheus/cmd/$cmd"
   done
 }
 

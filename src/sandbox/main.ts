@@ -6,13 +6,19 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseCliArgs } from "../cli/args.ts";
+import {
+  isOverridden,
+  resolveSandboxBinary,
+  SANDBOX_BINARIES,
+  type SandboxBinaryName,
+  sandboxBinaryPath,
+} from "./infra/binaries.ts";
+import { HAPROXY_BINARY } from "./infra/haproxy.ts";
 import { writeReleaseReport } from "./report/index.ts";
 import { type Sandbox, startSandbox } from "./sandbox.ts";
 import { scenarioCatalog } from "./scenarios/catalog.ts";
 import { runScenario } from "./scenarios/run.ts";
 import { liveView, scenarioPassed, summaryTable } from "./scenarios/view.ts";
-
-const REQUIRED_BINARIES = ["/usr/bin/prometheus", "/usr/bin/prometheus-alertmanager", "/usr/sbin/haproxy"];
 
 const args = parseCliArgs(
   "npm start -- [--scenario <name>] [--reports <dir>] [--time-scale <n>] [--verbose]",
@@ -24,16 +30,36 @@ const args = parseCliArgs(
   },
 );
 
+/**
+ * Every binary the sandbox runs is there before anything starts. One a user chose through its
+ * environment variable must exist as given (never installed over); Debian's defaults are
+ * installed when missing and this runs as root, otherwise the one command is printed.
+ */
 function ensureSystemPackages(): void {
-  if (REQUIRED_BINARIES.every((binary) => existsSync(binary))) return;
+  const missingPackages: string[] = [];
+  for (const name of Object.keys(SANDBOX_BINARIES) as SandboxBinaryName[]) {
+    if (isOverridden(name)) {
+      try {
+        resolveSandboxBinary(name);
+      } catch (error) {
+        console.error((error as Error).message);
+        process.exit(2);
+      }
+    } else if (!existsSync(sandboxBinaryPath(name))) {
+      missingPackages.push(SANDBOX_BINARIES[name].debianPackage);
+    }
+  }
+  if (!existsSync(HAPROXY_BINARY)) missingPackages.push("haproxy");
+  if (missingPackages.length === 0) return;
   if (process.getuid?.() !== 0) {
     console.error(
       "The sandbox runs real Prometheus, Alertmanager and HAProxy. Install them once with:\n" +
-        "  sudo apt-get install -y prometheus prometheus-alertmanager haproxy",
+        `  sudo apt-get install -y ${missingPackages.join(" ")}\n` +
+        `(or point ${SANDBOX_BINARIES.prometheus.envVar} / ${SANDBOX_BINARIES.alertmanager.envVar} at your own builds)`,
     );
     process.exit(1);
   }
-  console.error("installing prometheus, prometheus-alertmanager and haproxy (Debian packages) …");
+  console.error(`installing ${missingPackages.join(", ")} (Debian packages) …`);
   const result = spawnSync("bash", ["scripts/install-system-deps.sh"], { stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

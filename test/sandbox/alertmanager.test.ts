@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monitoringBinaries } from "../../harness/monitoringGeneration.ts";
 import { loadStack } from "../../src/config/index.ts";
 import { buildAlertmanagerConfig } from "../../src/manifests/monitoring/alerting/alertmanagerReceivers.ts";
 import {
@@ -79,7 +80,7 @@ describe("sandbox Alertmanager config", () => {
       config: buildAlertmanagerConfig(loadStack("prod").fleet),
       sinkUrl: sink.url,
     });
-    const { stdout } = await promisify(execFile)("/usr/bin/amtool", [
+    const { stdout } = await promisify(execFile)(monitoringBinaries().amtool, [
       "check-config",
       alertmanager.configFile,
     ]);

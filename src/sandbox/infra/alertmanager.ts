@@ -8,11 +8,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { resolveSandboxBinary } from "./binaries.ts";
 import { freePort, LOOPBACK } from "./ports.ts";
 import type { ProcessSupervisor, SupervisedProcess } from "./processes.ts";
 import { waitForUrl } from "./processes.ts";
-
-export const ALERTMANAGER_BINARY = "/usr/bin/prometheus-alertmanager";
 
 /** The part of an Alertmanager route tree the sandbox touches; other fields are carried along. */
 export interface RouteLike {
@@ -115,7 +114,7 @@ export async function startAlertmanager(
     configFile,
     stringify(sandboxAlertmanagerConfig(options.config, options.sinkUrl, options.timings)),
   );
-  const child = supervisor.spawn("alertmanager", ALERTMANAGER_BINARY, [
+  const child = supervisor.spawn("alertmanager", resolveSandboxBinary("alertmanager"), [
     `--config.file=${configFile}`,
     `--storage.path=${join(dir, "data")}`,
     `--web.listen-address=${address}`,

@@ -11,11 +11,11 @@
 import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { resolveSandboxBinary } from "./binaries.ts";
 import { freePort, LOOPBACK } from "./ports.ts";
 import type { ProcessSupervisor, SupervisedProcess } from "./processes.ts";
 import { waitForUrl } from "./processes.ts";
 
-export const PROMETHEUS_BINARY = "/usr/bin/prometheus";
 export const AGENTS_JOB = "agents";
 
 /** Target labels of an agent pod: the contract's `namespace`, `agent`, `track`, `pod` (and any more). */
@@ -223,7 +223,7 @@ export async function startPrometheus(
     spec.evaluationIntervalSeconds = options.evaluationIntervalSeconds;
   const configFile = join(dir, "prometheus.yml");
   await writeFile(configFile, renderPrometheusConfig(spec));
-  const child = supervisor.spawn("prometheus", PROMETHEUS_BINARY, [
+  const child = supervisor.spawn("prometheus", resolveSandboxBinary("prometheus"), [
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${join(dir, "data")}`,
     "--storage.tsdb.retention.time=1d",

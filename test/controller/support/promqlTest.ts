@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { stringify } from "yaml";
+import { monitoringBinaries } from "../../../harness/monitoringGeneration.ts";
 
 export interface Series {
   series: string;
@@ -29,8 +30,9 @@ export function promqlExprTest(
       tests: [{ interval: "1m", input_series: inputs, promql_expr_test: expectations }],
     }),
   );
-  const result = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
+  const promtool = monitoringBinaries().promtool;
+  const result = spawnSync(promtool, ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
   rmSync(dir, { recursive: true, force: true });
-  expect(result.error, "promtool missing: run scripts/install-system-deps.sh").toBeUndefined();
+  expect(result.error, `${promtool} could not run`).toBeUndefined();
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

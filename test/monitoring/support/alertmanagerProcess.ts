@@ -1,10 +1,12 @@
 /**
- * A real Alertmanager (Debian package `prometheus-alertmanager`) on a free local port, for tests
- * that need the running inhibitor. Receivers are emptied so nothing is ever sent anywhere.
+ * A real Alertmanager (the selected generation's, harness/monitoringGeneration.ts) on a free local
+ * port, for tests that need the running inhibitor. Receivers are emptied so nothing is ever sent
+ * anywhere.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { monitoringBinaries } from "../../../harness/monitoringGeneration.ts";
 import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alerting/alertmanagerTypes.ts";
 import { runTool, tempDir, writeAlertmanagerConfig } from "./tools.ts";
 
@@ -55,7 +57,7 @@ export async function startAlertmanager(config: AlertmanagerConfig): Promise<Run
   const file = writeAlertmanagerConfig(silent, dir);
   const url = `http://127.0.0.1:${await freePort()}`;
   const child = spawn(
-    "prometheus-alertmanager",
+    monitoringBinaries().alertmanager,
     [
       `--config.file=${file}`,
       `--storage.path=${join(dir, "data")}`,

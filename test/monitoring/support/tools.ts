@@ -1,6 +1,7 @@
 /**
- * Runs the real promtool / amtool on rendered files. Tests never skip: the tools come from the
- * Debian packages `prometheus` and `prometheus-alertmanager` (scripts/install-system-deps.sh).
+ * Runs the real promtool / amtool on rendered files. Tests never skip: the tools are those of the
+ * selected generation (harness/monitoringGeneration.ts): Debian's packages `prometheus` and
+ * `prometheus-alertmanager` (scripts/install-system-deps.sh) or the toolchain's current builds.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,6 +9,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll } from "vitest";
 import { parse, stringify } from "yaml";
+import { monitoringBinaries } from "../../../harness/monitoringGeneration.ts";
 import type { AlertmanagerConfig } from "../../../src/manifests/monitoring/alerting/alertmanagerTypes.ts";
 import type { RuleFile } from "../../../src/manifests/monitoring/rules/ruleTypes.ts";
 
@@ -20,9 +22,9 @@ export interface ToolResult {
 }
 
 export function runTool(tool: "promtool" | "amtool", args: string[], cwd?: string): ToolResult {
-  const result = spawnSync(tool, args, { cwd, encoding: "utf8", timeout: 120_000 });
-  if (result.error)
-    throw new Error(`${tool} could not run (${result.error.message}): run scripts/install-system-deps.sh`);
+  const binary = monitoringBinaries()[tool];
+  const result = spawnSync(binary, args, { cwd, encoding: "utf8", timeout: 120_000 });
+  if (result.error) throw new Error(`${binary} could not run: ${result.error.message}`);
   const stdout = result.stdout ?? "";
   const stderr = result.stderr ?? "";
   return { status: result.status ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` };
