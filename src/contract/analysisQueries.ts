@@ -27,7 +27,10 @@ export type QueryVariables = Record<(typeof PLACEHOLDERS)[number], string>;
 
 const TRACK_SELECTOR = 'namespace="{{namespace}}",agent="{{agent}}",track="{{track}}"';
 
-/** Rate window: the analysis interval, at least 1m so two scrapes always fall inside it. */
+/**
+ * Rate window: the analysis interval, at least 1m so two scrapes of the default 30 s interval
+ * always fall inside it, also in Prometheus 3, whose ranges are left-open ((t − 1m, t]).
+ */
 export function rateWindow(intervalSeconds: number): string {
   return `${Math.max(60, Math.ceil(intervalSeconds))}s`;
 }

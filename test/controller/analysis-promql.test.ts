@@ -3,6 +3,7 @@
  * query reads only the track under test and computes what its name says.
  */
 import { describe, expect, it } from "vitest";
+import { selectedGeneration } from "../../harness/monitoringGeneration.ts";
 import { defaultAnalysisMetrics, renderQuery } from "../../src/contract/analysisQueries.ts";
 import { analysis } from "./support/fixtures.ts";
 import { promqlExprTest } from "./support/promqlTest.ts";
@@ -10,43 +11,67 @@ import { promqlExprTest } from "./support/promqlTest.ts";
 const labels = (track: string, pod: string) =>
   `namespace="data-processing",agent="ingest",track="${track}",pod="${pod}"`;
 
+/** Scrapes every 30 s (monitoring.scrapeInterval's default) for 10 minutes, `perScrape` more each time. */
+const counter = (perScrape: number) => `0+${perScrape}x20`;
+
 function histogram(
   track: string,
-  perMinute: Record<string, number>,
+  perScrape: Record<string, number>,
 ): Array<{ series: string; values: string }> {
-  return Object.entries(perMinute).map(([le, count]) => ({
+  return Object.entries(perScrape).map(([le, count]) => ({
     series: `agent_processing_latency_seconds_bucket{${labels(track, `${track}-0`)},le="${le}"}`,
-    values: `0+${count}x10`,
+    values: counter(count),
   }));
 }
 
+const metrics = analysis().metrics;
+const query = (name: string) =>
+  renderQuery(metrics.find((metric) => metric.name === name)?.query ?? "", {
+    namespace: "data-processing",
+    agent: "ingest",
+    track: "green",
+  });
+
 describe("analysis PromQL templates", () => {
   it("computes error rate, p95 latency and worst data quality of the canary track only", () => {
-    const metrics = analysis().metrics;
-    const query = (name: string) =>
-      renderQuery(metrics.find((metric) => metric.name === name)?.query ?? "", {
-        namespace: "data-processing",
-        agent: "ingest",
-        track: "green",
-      });
     const inputs = [
-      { series: `agent_records_processed_total{${labels("green", "green-0")}}`, values: "0+600x10" },
-      { series: `agent_records_failed_total{${labels("green", "green-0")}}`, values: "0+60x10" },
+      { series: `agent_records_processed_total{${labels("green", "green-0")}}`, values: counter(300) },
+      { series: `agent_records_failed_total{${labels("green", "green-0")}}`, values: counter(30) },
       // The stable track is much worse: it must not leak into the canary's numbers.
-      { series: `agent_records_processed_total{${labels("blue", "blue-0")}}`, values: "0+600x10" },
-      { series: `agent_records_failed_total{${labels("blue", "blue-0")}}`, values: "0+300x10" },
-      ...histogram("green", { "0.1": 60, "0.5": 540, "1": 600, "+Inf": 600 }),
-      ...histogram("blue", { "0.1": 0, "0.5": 0, "1": 0, "+Inf": 600 }),
-      { series: `agent_data_quality_score{${labels("green", "green-0")}}`, values: "0.99x10" },
-      { series: `agent_data_quality_score{${labels("green", "green-1")}}`, values: "0.97x10" },
-      { series: `agent_data_quality_score{${labels("blue", "blue-0")}}`, values: "0.5x10" },
+      { series: `agent_records_processed_total{${labels("blue", "blue-0")}}`, values: counter(300) },
+      { series: `agent_records_failed_total{${labels("blue", "blue-0")}}`, values: counter(150) },
+      ...histogram("green", { "0.1": 30, "0.5": 270, "1": 300, "+Inf": 300 }),
+      ...histogram("blue", { "0.1": 0, "0.5": 0, "1": 0, "+Inf": 300 }),
+      { series: `agent_data_quality_score{${labels("green", "green-0")}}`, values: "0.99x20" },
+      { series: `agent_data_quality_score{${labels("green", "green-1")}}`, values: "0.97x20" },
+      { series: `agent_data_quality_score{${labels("blue", "blue-0")}}`, values: "0.5x20" },
     ];
     const expectations = [
       { expr: query("error-rate"), eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.1 }] },
       { expr: query("latency-p95"), eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.75 }] },
       { expr: query("data-quality"), eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.97 }] },
     ];
-    const result = promqlExprTest(inputs, expectations);
+    const result = promqlExprTest(inputs, expectations, "30s");
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  });
+
+  // Why the rate window must span more than one scrape interval: Prometheus 3 made range
+  // selectors left-open, (t − 1m, t], so a 1m window over scrapes 1m apart holds one sample and
+  // rate() has nothing; Prometheus 2's closed [t − 1m, t] caught two when they lined up exactly.
+  it("has no error rate from a 1m window over 1m scrapes on Prometheus 3 (left-open ranges)", () => {
+    const inputs = [
+      { series: `agent_records_processed_total{${labels("green", "green-0")}}`, values: "0+600x10" },
+      { series: `agent_records_failed_total{${labels("green", "green-0")}}`, values: "0+60x10" },
+    ];
+    const closedRange = selectedGeneration() === "debian";
+    const result = promqlExprTest(inputs, [
+      {
+        expr: query("error-rate"),
+        eval_time: "10m",
+        exp_samples: closedRange ? [{ labels: "{}", value: 0.1 }] : [],
+      },
+    ]);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });

@@ -1,6 +1,6 @@
 /**
  * PromQL checked by the real promtool: `promtool test rules` with no rules, only
- * `promql_expr_test` expectations over synthetic series at a 1-minute interval.
+ * `promql_expr_test` expectations over synthetic series, one sample per interval (default 1m).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +19,7 @@ export interface Series {
 export function promqlExprTest(
   inputs: Series[],
   expectations: unknown[],
+  interval = "1m",
 ): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), "agent-fleet-promql-"));
   writeFileSync(join(dir, "rules.yaml"), "groups: []\n");
@@ -26,8 +27,8 @@ export function promqlExprTest(
     join(dir, "test.yaml"),
     stringify({
       rule_files: ["rules.yaml"],
-      evaluation_interval: "1m",
-      tests: [{ interval: "1m", input_series: inputs, promql_expr_test: expectations }],
+      evaluation_interval: interval,
+      tests: [{ interval, input_series: inputs, promql_expr_test: expectations }],
     }),
   );
   const promtool = monitoringBinaries().promtool;
