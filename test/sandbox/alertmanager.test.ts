@@ -91,6 +91,15 @@ describe("sandbox Alertmanager config", () => {
 });
 
 describe("Alertmanager delivering to the sink", () => {
+  it("is the selected generation's Alertmanager", async () => {
+    const alertmanager = await startAlertmanager(supervisor, { config: SMALL_CONFIG, sinkUrl: sink.url });
+    const status = (await (await fetch(`${alertmanager.url}/api/v2/status`)).json()) as {
+      versionInfo: { version: string };
+    };
+    expect(status.versionInfo.version).toMatch(monitoringBinaries().expectedVersions.alertmanager);
+    await alertmanager.stop();
+  });
+
   it("delivers a posted alert to the receiver its route picks", async () => {
     const alertmanager = await startAlertmanager(supervisor, { config: SMALL_CONFIG, sinkUrl: sink.url });
     await alertmanager.postAlerts([

@@ -6,6 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monitoringBinaries } from "../../harness/monitoringGeneration.ts";
 import { type LaunchedAgent, launchAgent } from "../../src/sandbox/agent/launch.ts";
 import { pollUntil } from "../../src/sandbox/infra/poll.ts";
 import { ProcessSupervisor } from "../../src/sandbox/infra/processes.ts";
@@ -57,6 +58,13 @@ afterAll(async () => {
 });
 
 describe("Prometheus in the sandbox", () => {
+  it("is the selected generation's Prometheus", async () => {
+    const answer = (await (await fetch(`${prometheus.url}/api/v1/status/buildinfo`)).json()) as {
+      data: { version: string };
+    };
+    expect(answer.data.version).toMatch(monitoringBinaries().expectedVersions.prometheus);
+  });
+
   it("finds the agent through file_sd and reports the target up", async () => {
     const target = await pollUntil(
       async () => (await prometheus.activeTargets()).find((candidate) => candidate.health === "up"),
