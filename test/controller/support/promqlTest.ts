@@ -15,7 +15,10 @@ export interface Series {
   values: string;
 }
 
-/** promtool's exit status and output, e.g. `0 Unit Testing: test.yaml\n  SUCCESS`. */
+/**
+ * promtool's exit status and output, e.g. `0 Unit Testing: test.yaml\n  SUCCESS` (2.x; 3.x heads it
+ * `Processing test file:`).
+ */
 export function promqlExprTest(
   inputs: Series[],
   expectations: unknown[],
