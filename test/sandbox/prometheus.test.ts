@@ -79,6 +79,23 @@ describe("Prometheus in the sandbox", () => {
     });
   });
 
+  // Prometheus 3 normalises `le` of the text format at scrape time: prom-client's `le="1"` is
+  // stored as `le="1.0"`, so a rule or query naming a bucket must accept both spellings.
+  it("stores the agent's whole-number bucket bounds as this generation spells them", async () => {
+    const buckets = await pollUntil(
+      async () => {
+        const result = await prometheus.query('agent_processing_latency_seconds_bucket{agent="x"}');
+        return result.length > 0 ? result : undefined;
+      },
+      { description: "agent_processing_latency_seconds_bucket{agent=x}" },
+    );
+    const bounds = buckets.map((sample) => sample.labels.le);
+    const normalised = monitoringBinaries().generation === "current";
+    expect(bounds).toEqual(expect.arrayContaining(normalised ? ["1.0", "5.0", "+Inf"] : ["1", "5", "+Inf"]));
+    expect(bounds).not.toContain(normalised ? "1" : "1.0");
+    expect(bounds).toContain("0.25");
+  });
+
   it("answers the contract's series with namespace/agent/track/pod labels", async () => {
     const [sample] = await pollUntil(
       async () => {
