@@ -76,7 +76,12 @@ export function parseDockerfile(text: string): Stage[] {
 
 /** The arguments of a JSON-form instruction (`ENTRYPOINT ["node", "main.ts"]`). */
 export function execForm(instruction: Instruction): string[] {
-  const parsed: unknown = JSON.parse(instruction.args);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(instruction.args);
+  } catch {
+    parsed = undefined;
+  }
   if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === "string")) {
     throw new DockerfileError(`line ${instruction.line}: ${instruction.keyword} is not in JSON (exec) form`);
   }

@@ -14,9 +14,9 @@ import { pathToFileURL } from "node:url";
 
 /**
  * The packages `src/controller/main.ts` imports, directly or through its modules
- * (test/image/controllerImage.test.ts compares this list with the import graph).
+ * at run time (test/image/controllerImage.test.ts compares this list with the import graph).
  */
-export const CONTROLLER_RUNTIME_PACKAGES = ["@kubernetes/client-node", "pino", "prom-client", "yaml", "zod"];
+export const CONTROLLER_RUNTIME_PACKAGES = ["@kubernetes/client-node", "pino", "prom-client", "zod"];
 
 const DEPENDENCY_FIELDS = ["dependencies", "optionalDependencies", "peerDependencies"];
 
