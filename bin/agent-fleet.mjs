@@ -13,7 +13,9 @@ const usage = `Usage:
   agent-fleet rollout <command> <agent> [flags]
 
 Commands: status, watch, promote, abort, pause, resume ("agent-fleet rollout --help" for more)
-Flags: -h, --help; --version`;
+Flags: -h, --help; --version
+
+Shell completion: agent-fleet completion <bash|zsh|fish>`;
 
 if (command === "--version") {
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -24,7 +26,7 @@ if (command === "--help" || command === "-h" || command === undefined) {
   console.log(usage);
   process.exit(command === undefined ? 2 : 0);
 }
-if (command !== "rollout") {
+if (command !== "rollout" && command !== "completion") {
   console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
   process.exit(2);
 }
@@ -36,7 +38,12 @@ if (tooOld) {
 // The same Node runs the command (tsx's own launcher would take whichever node is first on PATH).
 const result = spawnSync(
   process.execPath,
-  [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/controller/cli/main.ts"), ...rest],
+  [
+    join(root, "node_modules/tsx/dist/cli.mjs"),
+    join(root, "src/controller/cli/main.ts"),
+    ...(command === "completion" ? [command] : []),
+    ...rest,
+  ],
   { stdio: "inherit" },
 );
 process.exit(result.status ?? 1);
