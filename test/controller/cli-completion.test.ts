@@ -140,6 +140,7 @@ describe("completion through real processes", () => {
       `COMP_WORDS=(${words.map((word) => JSON.stringify(word)).join(" ")})`,
       `COMP_CWORD=${words.length - 1}`,
       "_agent_fleet",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, not a template
       'printf "%s\\n" "${COMPREPLY[@]}"',
     ].join("\n");
     return (await run("bash", ["-c", script])).split("\n").filter(Boolean);
