@@ -2,7 +2,7 @@
 // `agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n ns]` (kubectl-plugin style).
 // Plain JavaScript that any Node runs: it checks the version before loading anything that needs 22+.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodeTooOld } from "./node-version.mjs";
@@ -35,15 +35,13 @@ if (tooOld) {
   console.error(tooOld);
   process.exit(1);
 }
-// The same Node runs the command (tsx's own launcher would take whichever node is first on PATH).
-const result = spawnSync(
-  process.execPath,
-  [
-    join(root, "node_modules/tsx/dist/cli.mjs"),
-    join(root, "src/controller/cli/main.ts"),
-    ...(command === "completion" ? [command] : []),
-    ...rest,
-  ],
-  { stdio: "inherit" },
-);
+// A checkout runs the TypeScript sources through tsx; the installed package ships no sources, only
+// the compiled dist/ (Node strips no types under node_modules). The same Node runs the command
+// either way (tsx's own launcher would take whichever node is first on PATH).
+const source = join(root, "src/controller/cli/main.ts");
+const entry = existsSync(source)
+  ? [join(root, "node_modules/tsx/dist/cli.mjs"), source]
+  : [join(root, "dist/controller/cli/main.js")];
+const args = command === "completion" ? [command, ...rest] : rest;
+const result = spawnSync(process.execPath, [...entry, ...args], { stdio: "inherit" });
 process.exit(result.status ?? 1);
