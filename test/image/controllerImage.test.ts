@@ -24,6 +24,7 @@ import {
   type PackageLock,
   resolveInstalled,
 } from "../../scripts/image/controller-lock.mjs";
+import { releaseSchema } from "../../src/config/schema.ts";
 
 const lock = JSON.parse(readFileSync(join(PROJECT_DIR, "package-lock.json"), "utf8")) as PackageLock;
 
@@ -60,6 +61,15 @@ describe("the controller's runtime packages", () => {
     );
     expect(modules.length).toBeGreaterThan(20);
     expect([...new Set(external)].sort()).toEqual([...CONTROLLER_RUNTIME_PACKAGES].sort());
+  });
+});
+
+describe("the controller version", () => {
+  it("a stack runs by default is the package's version, the one a release tags", () => {
+    const { version } = JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(releaseSchema.parse({}).controllerVersion).toBe(version);
   });
 });
 
