@@ -203,6 +203,20 @@ describe("release.yml", () => {
     expect(release.jobs.pin?.needs).toBe("image");
   });
 
+  it("publishes the npm package after the tests, with provenance and no write access to the repository", () => {
+    expect(release.jobs.package?.needs).toBe("test");
+    expect(release.jobs.package?.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(steps(release.jobs.package).map((step) => step.run)).toContain("npm publish");
+    const manifest = JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as {
+      private?: boolean;
+      publishConfig?: Record<string, unknown>;
+      scripts: Record<string, string>;
+    };
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.publishConfig).toEqual({ access: "public", provenance: true });
+    expect(manifest.scripts.prepack).toBe("npm run build");
+  });
+
   it("builds the controller's Dockerfile for amd64 and arm64 from a pinned base, with provenance and an SBOM", () => {
     expect(build?.with).toMatchObject({
       file: "src/controller/Dockerfile",
