@@ -26,5 +26,8 @@ export const LAYERS = {
   sandbox: ["cli", "config", "contract", "controller", "crd", "manifests", "render", "text"],
 };
 
-/** src/program.ts and src/index.ts are the Pulumi program's layer. */
-export const LAYER_OF_FILE = { "program.ts": "program", "index.ts": "program" };
+/**
+ * src/program.ts and src/index.ts are the Pulumi program's layer; src/library.ts, the package's
+ * public API (what `import "agent-fleet"` sees), belongs to it too.
+ */
+export const LAYER_OF_FILE = { "program.ts": "program", "index.ts": "program", "library.ts": "program" };

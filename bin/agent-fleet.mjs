@@ -2,7 +2,7 @@
 // `agent-fleet rollout <status|watch|promote|abort|pause|resume> <agent> [-n ns]` (kubectl-plugin style).
 // Plain JavaScript that any Node runs: it checks the version before loading anything that needs 22+.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodeTooOld } from "./node-version.mjs";
@@ -13,7 +13,9 @@ const usage = `Usage:
   agent-fleet rollout <command> <agent> [flags]
 
 Commands: status, watch, promote, abort, pause, resume ("agent-fleet rollout --help" for more)
-Flags: -h, --help; --version`;
+Flags: -h, --help; --version
+
+Shell completion: agent-fleet completion <bash|zsh|fish>`;
 
 if (command === "--version") {
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -24,7 +26,7 @@ if (command === "--help" || command === "-h" || command === undefined) {
   console.log(usage);
   process.exit(command === undefined ? 2 : 0);
 }
-if (command !== "rollout") {
+if (command !== "rollout" && command !== "completion") {
   console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
   process.exit(2);
 }
@@ -33,10 +35,13 @@ if (tooOld) {
   console.error(tooOld);
   process.exit(1);
 }
-// The same Node runs the command (tsx's own launcher would take whichever node is first on PATH).
-const result = spawnSync(
-  process.execPath,
-  [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/controller/cli/main.ts"), ...rest],
-  { stdio: "inherit" },
-);
+// A checkout runs the TypeScript sources through tsx; the installed package ships no sources, only
+// the compiled dist/ (Node strips no types under node_modules). The same Node runs the command
+// either way (tsx's own launcher would take whichever node is first on PATH).
+const source = join(root, "src/controller/cli/main.ts");
+const entry = existsSync(source)
+  ? [join(root, "node_modules/tsx/dist/cli.mjs"), source]
+  : [join(root, "dist/controller/cli/main.js")];
+const args = command === "completion" ? [command, ...rest] : rest;
+const result = spawnSync(process.execPath, [...entry, ...args], { stdio: "inherit" });
 process.exit(result.status ?? 1);

@@ -37,15 +37,43 @@ export function pulumiProject(stack: string, kubeconfig: string): PulumiProject 
   copyFileSync(join(PROJECT_DIR, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
   const stackFile = join(project, `Pulumi.${stack}.yaml`);
   copyFileSync(join(PROJECT_DIR, `Pulumi.${stack}.yaml`), stackFile);
+  const env = engineEnv(dir, kubeconfig);
+  return {
+    dir: project,
+    stackFile,
+    run: (args, options = {}) => runPulumi(project, env, args, options),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A Pulumi program of its own in `projectDir` (e.g. an installed copy of `examples/<name>`), run
+ * the same way with a backend of its own; `stack` names its stack file.
+ */
+export function pulumiProgram(projectDir: string, stack: string, kubeconfig: string): PulumiProject {
+  const dir = mkdtempSync(join(tmpdir(), `pulumi-program-${stack}-`));
+  removeOnExit(dir);
+  const env = engineEnv(dir, kubeconfig);
+  return {
+    dir: projectDir,
+    stackFile: join(projectDir, `Pulumi.${stack}.yaml`),
+    run: (args, options = {}) => runPulumi(projectDir, env, args, options),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The engine's environment: a file backend, home and TMPDIR inside `dir`, no network, no prompts. */
+function engineEnv(dir: string, kubeconfig: string): NodeJS.ProcessEnv {
   mkdirSync(join(dir, "state"));
   // The language host leaves pipe folders in TMPDIR: keep them inside the copy, removed with it.
   mkdirSync(join(dir, "tmp"));
+  // The project's node_modules/.bin gives the language host its Node 24.
   const paths = [
     ...toolchainPaths().pulumiBinDirs,
     join(PROJECT_DIR, "node_modules", ".bin"),
     process.env.PATH ?? "",
   ];
-  const env: NodeJS.ProcessEnv = {
+  return {
     PATH: paths.join(delimiter),
     HOME: dir,
     PULUMI_HOME: join(dir, "pulumi-home"),
@@ -57,12 +85,6 @@ export function pulumiProject(stack: string, kubeconfig: string): PulumiProject 
     KUBECONFIG: kubeconfig,
     TMPDIR: join(dir, "tmp"),
     NO_COLOR: "1",
-  };
-  return {
-    dir: project,
-    stackFile,
-    run: (args, options = {}) => runPulumi(project, env, args, options),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 

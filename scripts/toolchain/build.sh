@@ -17,11 +17,22 @@ log() { echo "toolchain: $*" >&2; }
 # Runs a command silently; shows its output only when it fails.
 quiet() { local out; out="$("$@" 2>&1)" || { echo "$out" >&2; return 1; }; }
 
-# Runs the build function $2 for component dir $1 unless its stamp matches that function's text
-# (and the pinned versions): editing one builder rebuilds only its component.
+# A builder's stamp: its text and the values of the versions.sh variables it names. Editing one
+# builder or bumping one version rebuilds only the components that use it.
+stamp_of() {
+  local text var; text="$(declare -f "$1")"
+  {
+    echo "$text"
+    for var in $(sed -n 's/^\([A-Z][A-Z0-9_]*\)=.*/\1/p' "$here/versions.sh"); do
+      if [[ "$text" =~ (^|[^A-Z0-9_])${var}([^A-Z0-9_]|$) ]]; then echo "$var=${!var}"; fi
+    done
+  } | sha256sum | cut -c1-12
+}
+
+# Runs the build function $2 for component dir $1 unless its stamp matches.
 cached() {
   local dir="$TOOLCHAIN_DIR/$1" fn="$2" script_hash
-  script_hash="$( { declare -f "$fn"; cat "$here/versions.sh"; } | sha256sum | cut -c1-12)"
+  script_hash="$(stamp_of "$fn")"
   if [ "$(cat "$dir/.built" 2>/dev/null)" = "$script_hash" ]; then
     log "$1: cached"
   else

@@ -9,7 +9,8 @@ import { CONFIG_NAMESPACE, type ForeignKeyProblem, ownerOf } from "./namespaces.
 import { parseFleetConfig } from "./parse.ts";
 import { applyReceiverSecrets } from "./receiverSecrets.ts";
 import type { FleetConfig } from "./resolve.ts";
-import { isSecretKey, SecretRef } from "./secrets.ts";
+import type { FleetConfigInput } from "./schema.ts";
+import { isSecretKey, SECRET_KEYS, SecretRef } from "./secrets.ts";
 
 export interface PulumiLoadOptions {
   /** Where the turned-off-receivers warning goes. @default pulumi.log.warn */
@@ -44,6 +45,39 @@ export function loadFleetFromPulumi(options: PulumiLoadOptions = {}): FleetConfi
   const source = `stack ${stack}`;
   const fleet = parseFleetConfig(raw, { source, keyProblems });
   if (!enforce) return fleet;
+  return applyReceiverSecrets(fleet, {
+    source,
+    stack,
+    warn: options.warn ?? ((message) => pulumi.log.warn(message)),
+  });
+}
+
+export interface FleetInputOptions extends Pick<PulumiLoadOptions, "warn"> {
+  /** Named in validation errors. @default "fleet config of stack <stack>" */
+  source?: string;
+}
+
+/**
+ * A fleet declared in code, for a Pulumi program of one's own (which has config keys of its own,
+ * so {@link loadFleetFromPulumi}'s "every key must be ours" rule does not fit). Validated and
+ * defaulted exactly like a stack file. Credentials stay out of the code: those the stack holds as
+ * `agent-fleet:<key>` secrets are added as {@link SecretRef}s, and a receiver whose secret the
+ * stack lacks is turned off with a warning (an error in prod), as in the stack-file program.
+ * @throws FleetConfigError listing every problem with its path
+ */
+export function fleetFromInput(input: FleetConfigInput, options: FleetInputOptions = {}): FleetConfig {
+  const stack = pulumi.getStack();
+  const source = options.source ?? `fleet config of stack ${stack}`;
+  const raw: Record<string, unknown> = { ...input };
+  const config = pulumi.runtime.allConfig();
+  for (const key of SECRET_KEYS) {
+    const fullKey = `${CONFIG_NAMESPACE}:${key}`;
+    const value = config[fullKey];
+    if (raw[key] !== undefined || value === undefined) continue;
+    // Set without --secret: the plain value reaches the schema, which rejects it with the fix.
+    raw[key] = isConfigSecret(fullKey) ? new SecretRef(key, "stack") : value;
+  }
+  const fleet = parseFleetConfig(raw, { source });
   return applyReceiverSecrets(fleet, {
     source,
     stack,

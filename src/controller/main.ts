@@ -19,13 +19,20 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(settings.logLevel);
-  const app = await startControllerApp(settings, {
-    logger,
-    onLostLeadership: () => {
-      logger.error("leadership lost; exiting so a clean replica takes over");
-      process.exit(1);
-    },
-  });
+  let app: Awaited<ReturnType<typeof startControllerApp>>;
+  try {
+    app = await startControllerApp(settings, {
+      logger,
+      onLostLeadership: () => {
+        logger.error("leadership lost; exiting so a clean replica takes over");
+        process.exit(1);
+      },
+    });
+  } catch (error) {
+    // A start that cannot succeed (an unreadable kubeconfig, a port in use): one fatal line.
+    logger.fatal({ err: error }, `rollout controller could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   logger.info({ ops: app.opsUrl, leaderElection: settings.leaderElection }, "rollout controller running");
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down; releasing the lease");

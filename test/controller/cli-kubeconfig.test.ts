@@ -85,13 +85,15 @@ describe("the CLI's kubeconfig, as kubectl reads it", () => {
     expect(missing.err).toContain('context "prod" is not in the kubeconfig');
   });
 
-  it("installs as the kubectl plugin kubectl-agent_fleet, the same launcher as agent-fleet", () => {
+  it("installs as the kubectl plugin kubectl-agent_fleet (the same launcher as agent-fleet), with its completion", () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
       bin: Record<string, string>;
     };
     expect(manifest.bin).toEqual({
       "agent-fleet": "bin/agent-fleet.mjs",
       "kubectl-agent_fleet": "bin/agent-fleet.mjs",
+      // kubectl's plugin completion: kubectl_complete-<plugin file name after "kubectl-">.
+      "kubectl_complete-agent_fleet": "bin/kubectl_complete-agent_fleet.mjs",
     });
   });
 });

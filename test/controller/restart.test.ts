@@ -154,3 +154,38 @@ describe("controller process restart", () => {
     expect((lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity).toBe("");
   });
 });
+
+describe("a controller that cannot start", () => {
+  it("exits 1 with one fatal log line naming the cause, not a stack trace on stderr", async () => {
+    const child = spawn("node_modules/.bin/node", ["src/controller/main.ts"], {
+      env: {
+        ...process.env,
+        KUBECONFIG: "/nonexistent/kubeconfig",
+        POD_NAME: "no-kubeconfig",
+        POD_NAMESPACE: "agent-fleet-system",
+        PROMETHEUS_URL: "http://127.0.0.1:1",
+        OPS_PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolveExit) => child.once("exit", resolveExit));
+    expect(code).toBe(1);
+    expect(stderr).toBe("");
+    const lines = stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(lines.at(-1)).toMatchObject({
+      level: 60,
+      msg: expect.stringContaining("/nonexistent/kubeconfig"),
+    });
+  });
+});

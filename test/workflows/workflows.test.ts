@@ -78,7 +78,11 @@ const pulumiStep = (job: Job | undefined) =>
 describe("actionlint", () => {
   it("finds no problem in any workflow", () => {
     const files = readdirSync(WORKFLOWS).map((file) => join(".github", "workflows", file));
-    expect(files.sort()).toEqual([".github/workflows/deploy.yml", ".github/workflows/preview.yml"]);
+    expect(files.sort()).toEqual([
+      ".github/workflows/deploy.yml",
+      ".github/workflows/preview.yml",
+      ".github/workflows/release.yml",
+    ]);
     const result = lint(PROJECT_DIR, files);
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout || "[]")).toEqual([]);
@@ -177,10 +181,83 @@ describe("deploy.yml", () => {
   });
 });
 
+/** A GitHub Actions expression as written in a workflow: `${{ <body> }}`. */
+const expression = (body: string) => `$\{{ ${body} }}`;
+
+describe("release.yml", () => {
+  const release = workflow("release.yml");
+  const build = steps(release.jobs.image).find((step) => step.uses?.startsWith("docker/build-push-action@"));
+
+  it("releases version tags only, read-only by default; only the image job may push, only pin may write", () => {
+    expect(release.on).toEqual({ push: { tags: ["v*.*.*"] } });
+    expect(release.permissions).toEqual({ contents: "read" });
+    expect(release.jobs.test?.permissions).toEqual({ contents: "read" });
+    expect(release.jobs.image?.permissions).toEqual({
+      contents: "read",
+      packages: "write",
+      "id-token": "write",
+      attestations: "write",
+    });
+    expect(release.jobs.pin?.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    expect(release.jobs.image?.needs).toBe("test");
+    expect(release.jobs.pin?.needs).toBe("image");
+  });
+
+  it("publishes the npm package after the tests, with provenance and no write access to the repository", () => {
+    expect(release.jobs.package?.needs).toBe("test");
+    expect(release.jobs.package?.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(steps(release.jobs.package).map((step) => step.run)).toContain("npm publish");
+    const manifest = JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as {
+      private?: boolean;
+      publishConfig?: Record<string, unknown>;
+      scripts: Record<string, string>;
+    };
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.publishConfig).toEqual({ access: "public", provenance: true });
+    expect(manifest.scripts.prepack).toBe("npm run build");
+  });
+
+  it("builds the controller's Dockerfile for amd64 and arm64 from a pinned base, with provenance and an SBOM", () => {
+    expect(build?.with).toMatchObject({
+      file: "src/controller/Dockerfile",
+      platforms: "linux/amd64,linux/arm64",
+      provenance: "mode=max",
+      sbom: true,
+      outputs: expect.stringMatching(/push=true.*rewrite-timestamp=true/),
+    });
+    // The Dockerfile's NODE_IMAGE, set to the base image by digest; timestamps from the commit.
+    expect(String(build?.with?.["build-args"])).toMatch(
+      /^NODE_IMAGE=\$\{\{ steps\.inputs\.outputs\.node-image \}\}/,
+    );
+    expect(readFileSync(join(PROJECT_DIR, "src/controller/Dockerfile"), "utf8")).toMatch(
+      /^FROM \$\{NODE_IMAGE\}/m,
+    );
+    const inputs = steps(release.jobs.image).find((step) => step.run?.includes("node-image="));
+    expect(inputs?.run).toMatch(/imagetools inspect/);
+    expect(inputs?.run).toMatch(/node-image=\$base@\$digest/);
+    expect(build?.env?.SOURCE_DATE_EPOCH).toBe(expression("steps.inputs.outputs.source-date-epoch"));
+    const attest = steps(release.jobs.image).find((step) =>
+      step.uses?.startsWith("actions/attest-build-provenance@"),
+    );
+    expect(attest?.with?.["subject-digest"]).toBe(expression("steps.build.outputs.digest"));
+  });
+
+  it("pins prod to the pushed digest in a pull request, after the policy run accepts it", () => {
+    const pin = steps(release.jobs.pin);
+    const edit = pin.find((step) => step.run?.includes("npm run --silent pin:controller"));
+    expect(edit?.run).toContain("--stack prod");
+    expect(edit?.env?.DIGEST).toBe(expression("needs.image.outputs.digest"));
+    const policy = pin.findIndex((step) => step.run?.includes("npm run --silent policy -- --stack prod"));
+    const pr = pin.findIndex((step) => step.run?.includes("gh pr create"));
+    expect(pin.indexOf(edit as Step)).toBeLessThan(policy);
+    expect(policy).toBeLessThan(pr);
+  });
+});
+
 describe("all workflows", () => {
   it("pin every action to a major version and use only npm scripts that exist", () => {
     const scripts = Object.keys(JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).scripts);
-    for (const file of ["preview.yml", "deploy.yml"]) {
+    for (const file of readdirSync(WORKFLOWS)) {
       for (const job of Object.values(workflow(file).jobs)) {
         for (const step of job.steps) {
           if (step.uses) expect(step.uses).toMatch(/^[\w-]+\/[\w-]+@(v\d+|[0-9a-f]{40})$/);

@@ -17,8 +17,11 @@ export interface AgentArgs {
   objects: KubeObject[];
   /** The agent's namespace; every child waits for it. */
   namespace: pulumi.Resource;
-  /** The AgentRollout CRD; AgentRollouts are created only after it. */
-  agentRolloutCrd: pulumi.Resource;
+  /**
+   * The AgentRollout CRD; AgentRollouts are created only after it. Needed only by released agents
+   * (`canary`, `blueGreen`): a fleet of `rolling` agents can go without the CRD and the controller.
+   */
+  agentRolloutCrd?: pulumi.Resource;
   /**
    * The cluster's `loadBalancer.awaitAddress`: `false` marks LoadBalancer Services
    * `pulumi.com/skipAwait`, so `pulumi up` does not wait for an address no provider assigns.
@@ -64,9 +67,17 @@ export class Agent extends pulumi.ComponentResource {
 }
 
 export function createAgentResources(args: AgentArgs, parent: pulumi.Resource): pulumi.CustomResource[] {
+  // Checked before anything is registered, so a wrong call leaves no half-made agent.
+  if (!args.agentRolloutCrd && args.objects.some((object) => object.kind === "AgentRollout")) {
+    throw new Error(
+      `agent ${args.agent.id}: a ${args.agent.strategy.type} agent is an AgentRollout, which needs agentRolloutCrd (the CRD resource: defineFleet's, or CustomResourceDefinition.get of an installed one); or use strategy rolling`,
+    );
+  }
   return args.objects.map((object) => {
     const dependsOn =
-      object.kind === "AgentRollout" ? [args.namespace, args.agentRolloutCrd] : [args.namespace];
+      object.kind === "AgentRollout" && args.agentRolloutCrd
+        ? [args.namespace, args.agentRolloutCrd]
+        : [args.namespace];
     const registered = args.awaitLoadBalancerAddress === false ? withoutLoadBalancerAwait(object) : object;
     return registerObject(registered, { parent, dependsOn });
   });

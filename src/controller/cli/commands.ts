@@ -10,6 +10,8 @@ import { ClientNodeCluster, contextNamespace, loadKubeConfig } from "../kube/cli
 import type { Cluster } from "../kube/cluster.ts";
 import type { ManualActionName } from "../rollout/actionRequest.ts";
 import { EXIT, requestAction } from "./actionCommand.ts";
+import { complete, completionScript, formatCompletion, SHELLS, type Shell } from "./completion.ts";
+import { clusterCompletionSources } from "./completionSources.ts";
 import { type CliIo, type CliOptions, infoRequest, parseCliArgs } from "./options.ts";
 import { findRollout, readTracks, settledExitCode } from "./read.ts";
 import { renderRollout } from "./view.ts";
@@ -40,7 +42,26 @@ export function cliVersion(): string {
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
+/** The hidden `__complete` (kubectl's plugin completion protocol) and `completion <shell>`. */
+async function runCompletion(argv: string[], io: CliIo): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  if (command === "__complete") {
+    io.stdout.write(`${formatCompletion(await complete(rest, clusterCompletionSources(io.env)))}\n`);
+    return 0;
+  }
+  if (command !== "completion") return undefined;
+  const [shell, ...extra] = rest;
+  if (!SHELLS.includes(shell as Shell) || extra.length > 0) {
+    io.stderr.write(`usage: agent-fleet completion <${SHELLS.join("|")}>\n`);
+    return EXIT.usage;
+  }
+  io.stdout.write(completionScript(shell as Shell));
+  return 0;
+}
+
 export async function runCli(argv: string[], io: CliIo, cluster?: Cluster): Promise<number> {
+  const completion = await runCompletion(argv, io);
+  if (completion !== undefined) return completion;
   const info = infoRequest(argv, cliVersion);
   if (info) {
     io.stdout.write(`${info.print}\n`);

@@ -52,6 +52,19 @@ export function infoRequest(argv: string[], version: () => string): CliInfo | un
   return { print: isCommandName(command) ? commandHelp(command) : rolloutHelp() };
 }
 
+/** Every flag the commands accept (each command's help says which are its own). */
+export const CLI_FLAGS = {
+  namespace: { type: "string", short: "n" },
+  server: { type: "string" },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  by: { type: "string" },
+  timeout: { type: "string" },
+  "no-wait": { type: "boolean", default: false },
+  step: { type: "string" },
+  replace: { type: "boolean", default: false },
+} as const;
+
 export function parseCliArgs(argv: string[], env: Record<string, string | undefined>): CliOptions {
   try {
     return optionsOf(argv, env);
@@ -62,21 +75,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
 }
 
 function optionsOf(argv: string[], env: Record<string, string | undefined>): CliOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      namespace: { type: "string", short: "n" },
-      server: { type: "string" },
-      kubeconfig: { type: "string" },
-      context: { type: "string" },
-      by: { type: "string" },
-      timeout: { type: "string" },
-      "no-wait": { type: "boolean", default: false },
-      step: { type: "string" },
-      replace: { type: "boolean", default: false },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: CLI_FLAGS });
   const [command, agent, ...extra] = positionals;
   if (!isCommandName(command) || !agent || extra.length > 0) throw new Error(USAGE);
   if (values.step !== undefined && command !== "promote")

@@ -45,15 +45,23 @@ export interface ControllerOptions {
   prometheusUrl: string;
   watchNamespaces: string[];
   env?: Record<string, string>;
+  /** How to start it. @default `tsx src/controller/main.ts` in the repository, with its node_modules/.bin on PATH */
+  launch?: { command: string; args: string[]; cwd: string; path: string };
 }
 
 export async function startController(name: string, options: ControllerOptions): Promise<ControllerProcess> {
   const opsPort = await freePort();
   const bin = join(PROJECT_DIR, "node_modules", ".bin");
-  const child = spawn(join(bin, "tsx"), ["src/controller/main.ts"], {
+  const launch = options.launch ?? {
+    command: join(bin, "tsx"),
+    args: ["src/controller/main.ts"],
     cwd: PROJECT_DIR,
+    path: `${bin}${delimiter}${process.env.PATH ?? ""}`,
+  };
+  const child = spawn(launch.command, launch.args, {
+    cwd: launch.cwd,
     env: {
-      PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`,
+      PATH: launch.path,
       HOME: process.env.HOME,
       KUBECONFIG: options.kubeconfig,
       POD_NAME: name,
