@@ -20,6 +20,8 @@ export interface AnalysisThresholds {
   maxErrorRate: number;
   maxLatencyP95Seconds: number;
   minDataQuality: number;
+  /** Prometheus' scrape interval of the agents. @default 30 */
+  scrapeIntervalSeconds?: number;
 }
 
 export const PLACEHOLDERS = ["namespace", "agent", "track"] as const;
@@ -28,16 +30,17 @@ export type QueryVariables = Record<(typeof PLACEHOLDERS)[number], string>;
 const TRACK_SELECTOR = 'namespace="{{namespace}}",agent="{{agent}}",track="{{track}}"';
 
 /**
- * Rate window: the analysis interval, at least 1m so two scrapes of the default 30 s interval
- * always fall inside it, also in Prometheus 3, whose ranges are left-open ((t − 1m, t]).
+ * Rate window: the analysis interval, at least 1m and two scrape intervals, so two scrapes always
+ * fall inside it, also in Prometheus 3, whose ranges are left-open ((t − w, t]): a window of one
+ * scrape interval holds one sample there and `rate()` returns nothing.
  */
-export function rateWindow(intervalSeconds: number): string {
-  return `${Math.max(60, Math.ceil(intervalSeconds))}s`;
+export function rateWindow(intervalSeconds: number, scrapeIntervalSeconds = 30): string {
+  return `${Math.max(60, Math.ceil(intervalSeconds), Math.ceil(2 * scrapeIntervalSeconds))}s`;
 }
 
 /** The three default checks: error rate, p95 latency and data quality of the track under test. */
 export function defaultAnalysisMetrics(analysis: AnalysisThresholds): AnalysisQuery[] {
-  const window = rateWindow(analysis.intervalSeconds);
+  const window = rateWindow(analysis.intervalSeconds, analysis.scrapeIntervalSeconds);
   return [
     {
       name: "error-rate",

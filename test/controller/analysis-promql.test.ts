@@ -76,6 +76,33 @@ describe("analysis PromQL templates", () => {
     expect(result.status).toBe(0);
   });
 
+  it("widens the window to two scrape intervals, so 1m scrapes have an error rate on every generation", () => {
+    const inputs = [
+      { series: `agent_records_processed_total{${labels("green", "green-0")}}`, values: "0+600x10" },
+      { series: `agent_records_failed_total{${labels("green", "green-0")}}`, values: "0+60x10" },
+    ];
+    const [errorRate] = defaultAnalysisMetrics({
+      intervalSeconds: 30,
+      maxErrorRate: 0.01,
+      maxLatencyP95Seconds: 1,
+      minDataQuality: 0.9,
+      scrapeIntervalSeconds: 60,
+    });
+    expect(errorRate?.query).toContain("[120s]");
+    const expr = renderQuery(errorRate?.query ?? "", {
+      namespace: "data-processing",
+      agent: "ingest",
+      track: "green",
+    });
+    const result = promqlExprTest(
+      inputs,
+      [{ expr, eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.1 }] }],
+      "1m",
+    );
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  });
+
   it("builds the three checks from the stack config's thresholds", () => {
     const metrics = defaultAnalysisMetrics({
       intervalSeconds: 120,

@@ -47,9 +47,11 @@ export function buildDeployment(agent: Agent, cluster: Cluster): KubeObject {
  */
 export function analysisSpec(analysis: Analysis, scrapeInterval: Duration): AnalysisSpec {
   const intervalSeconds = wholeSeconds(analysis.interval);
-  const gauges = defaultAnalysisMetrics({ ...analysis, intervalSeconds }).filter(
-    (metric) => metric.name === "data-quality",
-  );
+  const gauges = defaultAnalysisMetrics({
+    ...analysis,
+    intervalSeconds,
+    scrapeIntervalSeconds: seconds(scrapeInterval),
+  }).filter((metric) => metric.name === "data-quality");
   return {
     intervalSeconds,
     count: analysis.count,
