@@ -119,6 +119,35 @@ export async function render(stackFile: string, outDir: string): Promise<void> {
   if (run.status !== 0) throw new Error(`render ${stackFile} failed (${run.status}):\n${run.stderr}`);
 }
 
+/**
+ * What `pulumi up` does for a stack edit, done with the render: the dev stack file with `edit`
+ * applied, written as `Pulumi.<name>.yaml` in `dir`, rendered by the render CLI and applied.
+ */
+export async function applyStackEdit(
+  plane: ControlPlane,
+  dir: string,
+  name: string,
+  edit: StackEdit,
+): Promise<void> {
+  const stackFile = writeStackFile(dir, "dev", name, edit);
+  const out = join(dir, `render-${name}`);
+  await render(stackFile, out);
+  applyRender(plane, out);
+}
+
+/** The AgentRollout fields that say whether the controller is done with its latest spec. */
+export interface RolloutProgress {
+  metadata: { generation: number };
+  status?: { phase?: string; observedGeneration?: number };
+}
+
+/** Healthy at its latest generation: the controller has seen the last spec change and settled it. */
+export function healthyAtGeneration(rollout: RolloutProgress): boolean {
+  return (
+    rollout.status?.phase === "Healthy" && rollout.status.observedGeneration === rollout.metadata.generation
+  );
+}
+
 /** The documented apply: crds/ and wait until established, then manifests/ in one pass. */
 export function applyRender(plane: ControlPlane, outDir: string): string {
   plane.kubectl(["apply", "--server-side", "-f", join(outDir, "crds")]);

@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ControlPlane, startControlPlane, waitFor } from "../../harness/cluster/controlPlane.ts";
 import {
   agentsOf,
-  applyRender,
+  applyStackEdit,
   fastReleases,
+  healthyAtGeneration,
   installPrerequisites,
-  render,
-  writeStackFile,
 } from "../../harness/cluster/fleet.ts";
 import { controllerImageLayout, entrypointCommand } from "../../harness/image/controllerImage.ts";
 import type { ImageLayout } from "../../harness/image/imageLayout.ts";
@@ -47,22 +46,12 @@ const rollout = (agent: string) =>
   ) as Rollout;
 
 async function deploy(ingestVersion?: string): Promise<void> {
-  const stackFile = writeStackFile(scratch, "dev", `image-${renders}`, (config) => {
+  await applyStackEdit(plane, scratch, `image-${renders++}`, (config) => {
     fastReleases(config);
     for (const agent of agentsOf(config))
       if (agent.id === "ingest" && ingestVersion) agent.version = ingestVersion;
   });
-  const out = join(scratch, `render-${renders++}`);
-  await render(stackFile, out);
-  applyRender(plane, out);
 }
-
-const healthyAtGeneration = (agent: string) => {
-  const current = rollout(agent);
-  return (
-    current.status?.phase === "Healthy" && current.status.observedGeneration === current.metadata.generation
-  );
-};
 
 beforeAll(async () => {
   const started = Date.now();
@@ -111,12 +100,12 @@ describe("the controller image's file layout", () => {
       // Only node itself on PATH: nothing of the repository's node_modules is reachable.
       launch: { command, args, cwd: layout.workdirOnHost, path: dirname(command) },
     });
-    await waitFor("ingest adopted", 120_000, () => healthyAtGeneration("ingest"));
+    await waitFor("ingest adopted", 120_000, () => healthyAtGeneration(rollout("ingest")));
     const stable = rollout("ingest").status?.activeTrack;
     await deploy("1.5.0");
     await waitFor("ingest 1.5.0 promoted", 180_000, () => {
-      const status = rollout("ingest").status;
-      return healthyAtGeneration("ingest") && status?.activeTrack !== stable;
+      const current = rollout("ingest");
+      return healthyAtGeneration(current) && current.status?.activeTrack !== stable;
     });
     expect(controller.child.exitCode).toBeNull();
     expect(controller.logs.some((line) => line.msg === "rollout controller running")).toBe(true);

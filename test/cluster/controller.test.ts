@@ -16,11 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ControlPlane, startControlPlane, waitFor } from "../../harness/cluster/controlPlane.ts";
 import {
   agentsOf,
-  applyRender,
+  applyStackEdit,
   fastReleases,
+  healthyAtGeneration,
   installPrerequisites,
-  render,
-  writeStackFile,
 } from "../../harness/cluster/fleet.ts";
 import {
   BAD_ERRORS,
@@ -74,7 +73,7 @@ type Steps = Array<{ weight: number; pause?: string }>;
 /** What `pulumi up` does for a new version, done with the render: change the stack, apply again. */
 async function deploy(changes: Record<string, string> = {}, ingestSteps?: Steps): Promise<void> {
   Object.assign(versions, changes);
-  const stackFile = writeStackFile(scratch, "dev", `cluster-${renders}`, (config) => {
+  await applyStackEdit(plane, scratch, `cluster-${renders++}`, (config) => {
     fastReleases(config);
     for (const agent of agentsOf(config)) {
       agent.version = versions[agent.id] ?? agent.version;
@@ -84,16 +83,13 @@ async function deploy(changes: Record<string, string> = {}, ingestSteps?: Steps)
         agent.strategy = { type: "canary", steps: [{ weight: 50, pause: "2s" }, { weight: 100 }] };
     }
   });
-  const out = join(scratch, `render-${renders++}`);
-  await render(stackFile, out);
-  applyRender(plane, out);
 }
 
 async function settled(agent: string, timeoutMs = 120_000): Promise<Rollout> {
   let last: Rollout | undefined;
   await waitFor(`${agent} Healthy at its latest generation`, timeoutMs, () => {
     last = rollout(agent);
-    return last.status?.phase === "Healthy" && last.status.observedGeneration === last.metadata.generation;
+    return healthyAtGeneration(last);
   });
   return last as Rollout;
 }
@@ -271,11 +267,9 @@ describe("the rollout controller on a real apiserver, with its own RBAC", () => 
     await running?.kill("SIGKILL");
     await controller("controller-c");
     await waitFor("ingest promoted after the restart", 120_000, () => {
-      const status = rollout("ingest").status;
-      if (status?.currentStepIndex !== undefined) steps.push(status.currentStepIndex);
-      return (
-        status?.phase === "Healthy" && status.observedGeneration === rollout("ingest").metadata.generation
-      );
+      const current = rollout("ingest");
+      if (current.status?.currentStepIndex !== undefined) steps.push(current.status.currentStepIndex);
+      return healthyAtGeneration(current);
     });
     // Resumed, not restarted: the step index never went back.
     expect(steps).toEqual([...steps].sort((a, b) => a - b));

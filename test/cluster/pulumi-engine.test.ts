@@ -12,6 +12,7 @@ import {
   agentsOf,
   editStackText,
   fastReleases,
+  healthyAtGeneration,
   installPrerequisites,
   type StackEdit,
 } from "../../harness/cluster/fleet.ts";
@@ -180,11 +181,7 @@ describe.each(["dev", "prod"] as const)("pulumi on the %s stack", (stack) => {
     timed(stack, "up (new ingest version)", up.seconds);
     await waitFor("ingest canary promoted", 180_000, () => {
       const current = rollout();
-      return (
-        current.status?.phase === "Healthy" &&
-        current.status.observedGeneration === current.metadata.generation &&
-        current.status.stableRevision !== adopted
-      );
+      return healthyAtGeneration(current) && current.status?.stableRevision !== adopted;
     });
     const run = await project.run(["preview", "--expect-no-changes"]);
     timed(stack, "preview --expect-no-changes (after release)", run.seconds);

@@ -24,13 +24,16 @@ function histogram(
   }));
 }
 
+const CANARY = { namespace: "data-processing", agent: "ingest", track: "green" };
 const metrics = analysis().metrics;
 const query = (name: string) =>
-  renderQuery(metrics.find((metric) => metric.name === name)?.query ?? "", {
-    namespace: "data-processing",
-    agent: "ingest",
-    track: "green",
-  });
+  renderQuery(metrics.find((metric) => metric.name === name)?.query ?? "", CANARY);
+
+/** The canary failing 10 % of its records, scraped once a minute for 10 minutes. */
+const oneMinuteScrapes = [
+  { series: `agent_records_processed_total{${labels("green", "green-0")}}`, values: "0+600x10" },
+  { series: `agent_records_failed_total{${labels("green", "green-0")}}`, values: "0+60x10" },
+];
 
 describe("analysis PromQL templates", () => {
   it("computes error rate, p95 latency and worst data quality of the canary track only", () => {
@@ -60,12 +63,8 @@ describe("analysis PromQL templates", () => {
   // selectors left-open, (t − 1m, t], so a 1m window over scrapes 1m apart holds one sample and
   // rate() has nothing; Prometheus 2's closed [t − 1m, t] caught two when they lined up exactly.
   it("has no error rate from a 1m window over 1m scrapes on Prometheus 3 (left-open ranges)", () => {
-    const inputs = [
-      { series: `agent_records_processed_total{${labels("green", "green-0")}}`, values: "0+600x10" },
-      { series: `agent_records_failed_total{${labels("green", "green-0")}}`, values: "0+60x10" },
-    ];
     const closedRange = selectedGeneration() === "debian";
-    const result = promqlExprTest(inputs, [
+    const result = promqlExprTest(oneMinuteScrapes, [
       {
         expr: query("error-rate"),
         eval_time: "10m",
@@ -77,10 +76,6 @@ describe("analysis PromQL templates", () => {
   });
 
   it("widens the window to two scrape intervals, so 1m scrapes have an error rate on every generation", () => {
-    const inputs = [
-      { series: `agent_records_processed_total{${labels("green", "green-0")}}`, values: "0+600x10" },
-      { series: `agent_records_failed_total{${labels("green", "green-0")}}`, values: "0+60x10" },
-    ];
     const [errorRate] = defaultAnalysisMetrics({
       intervalSeconds: 30,
       maxErrorRate: 0.01,
@@ -89,13 +84,9 @@ describe("analysis PromQL templates", () => {
       scrapeIntervalSeconds: 60,
     });
     expect(errorRate?.query).toContain("[120s]");
-    const expr = renderQuery(errorRate?.query ?? "", {
-      namespace: "data-processing",
-      agent: "ingest",
-      track: "green",
-    });
+    const expr = renderQuery(errorRate?.query ?? "", CANARY);
     const result = promqlExprTest(
-      inputs,
+      oneMinuteScrapes,
       [{ expr, eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.1 }] }],
       "1m",
     );

@@ -9,7 +9,7 @@
 import { COMMAND_NAMES, type CommandName, commandHelp, isCommandName } from "./help.ts";
 
 /** cobra's ShellCompDirective bits kubectl understands. */
-export const DIRECTIVE = { default: 0, noSpace: 2, noFileCompletion: 4 } as const;
+export const DIRECTIVE = { default: 0, noFileCompletion: 4 } as const;
 
 export interface Completion {
   candidates: string[];
